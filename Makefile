@@ -1,0 +1,39 @@
+# supportbot: `make run` starts the bot on embedded defaults, `make test` runs every test.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+# Rasa 3.6 needs Python 3.10: take it from PATH, else from pyenv.
+PYTHON310 ?= $(shell command -v python3.10 2>/dev/null || ls -d $$HOME/.pyenv/versions/3.10*/bin/python3.10 2>/dev/null | tail -1)
+
+.PHONY: install train run test lint validate clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (install it, or set PYTHON310=/path/to/python3.10)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON310) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+# `rasa train` skips the work when a model in models/ already matches config and data.
+train: install
+	$(BIN)/rasa train --domain domain --data data --config config.yml --out models
+
+run: train
+	mkdir -p var
+	$(BIN)/supportbot db upgrade
+	$(BIN)/python -m bot.serve
+
+validate: install
+	$(BIN)/rasa data validate --domain domain --data data --config config.yml --fail-on-warnings
+
+lint: install
+	$(BIN)/ruff check bot actions tests
+
+test: install
+	$(BIN)/ruff check bot actions tests
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf models var .pytest_cache

@@ -1,0 +1,141 @@
+"""Urgent reports and appeals: start the report, then validate what the form collects."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot import fields
+
+CATEGORY_BY_INTENT = {
+    "report_account_hacked": "account_hacked",
+    "report_missing_withdrawal": "missing_withdrawal",
+    "report_missing_deposit": "missing_deposit",
+    "report_impersonation": "impersonation",
+    "appeal_suspension": "wrongful_suspension",
+}
+
+# What each category needs, in the order the form asks.
+REQUIRED_SLOTS: Dict[str, List[str]] = {
+    "account_hacked": ["incident_time", "description"],
+    "missing_withdrawal": ["asset", "network", "amount", "tx_id", "incident_time"],
+    "missing_deposit": ["asset", "network", "amount", "tx_id", "incident_time"],
+    "impersonation": ["description"],
+    "wrongful_suspension": ["description"],
+}
+FORM_SLOTS = ("asset", "network", "amount", "tx_id", "incident_time", "description")
+MAX_TX_ID_ATTEMPTS = 3
+
+
+def reset_form_slots() -> List[EventType]:
+    """Forget the last report's details, so the next report starts clean."""
+    return [SlotSet(slot, None) for slot in FORM_SLOTS] + [
+        SlotSet("tx_id_attempts", 0),
+        SlotSet("report_category", None),
+        SlotSet("report_id", None),
+    ]
+
+
+class ActionStartReport(Action):
+    """Gives the advice that fits the case and prepares the form for its category."""
+
+    def name(self) -> str:
+        return "action_start_report"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        category = CATEGORY_BY_INTENT.get(intent or "")
+        events = reset_form_slots()
+        if category is None:
+            return events
+        if category == "wrongful_suspension" and not tracker.get_slot("suspended"):
+            dispatcher.utter_message(response="utter_not_suspended")
+            return events  # no category: the form has nothing to ask and files nothing
+
+        dispatcher.utter_message(response=f"utter_report_advice_{category}")
+        events += [
+            SlotSet("report_category", category),
+            SlotSet("report_id", uuid.uuid4().hex),
+        ]
+        text = tracker.latest_message.get("text") or ""
+        for slot, value in fields.prefill(text).items():
+            if slot in REQUIRED_SLOTS[category]:
+                events.append(SlotSet(slot, value))
+        return events
+
+
+class ValidateReportForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_report_form"
+
+    async def required_slots(
+        self,
+        domain_slots: List[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[str]:
+        return REQUIRED_SLOTS.get(tracker.get_slot("report_category") or "", [])
+
+    def validate_asset(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        text = str(value or "")
+        found = {"asset": fields.find_asset(text) or fields.clip(text, 40)}
+        # "250 USDT on TRC20" answers three questions at once.
+        if network := fields.find_network(text):
+            found["network"] = network
+        if amount := fields.find_amount(text):
+            found["amount"] = amount
+        return found
+
+    def validate_network(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        text = str(value or "")
+        if fields.is_no_answer(text):
+            return {"network": fields.NOT_PROVIDED}
+        return {"network": fields.find_network(text, answering=True) or fields.clip(text, 40)}
+
+    def validate_amount(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        text = str(value or "")
+        if fields.is_no_answer(text):
+            return {"amount": fields.NOT_PROVIDED}
+        amount = fields.find_amount(text)
+        if amount is None:
+            dispatcher.utter_message(response="utter_invalid_amount")
+        return {"amount": amount}
+
+    def validate_tx_id(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        text = str(value or "")
+        tx_id: str | None = fields.find_tx_id(text)
+        if tx_id:
+            return {"tx_id": tx_id}
+        attempts = int(tracker.get_slot("tx_id_attempts") or 0) + 1
+        if fields.is_no_answer(text) or attempts >= MAX_TX_ID_ATTEMPTS:
+            # File what we have rather than loop: staff can find the transaction.
+            dispatcher.utter_message(response="utter_tx_id_skipped")
+            return {"tx_id": fields.NOT_PROVIDED, "tx_id_attempts": attempts}
+        dispatcher.utter_message(response="utter_invalid_tx_id")
+        return {"tx_id": None, "tx_id_attempts": attempts}
+
+    def validate_incident_time(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        return {"incident_time": fields.clip(str(value or ""), 200) or None}
+
+    def validate_description(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        return {"description": fields.clip(str(value or ""), 2000) or None}

@@ -1,0 +1,1 @@
+"""supportbot: the product's own code (appeal desk, NLU components, CLI)."""

@@ -1,0 +1,99 @@
+"""Where the desk database lives, how to connect to it, and how to migrate it.
+
+Nothing here runs at import time: engines are created only when asked for.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine.url import URL
+
+DB_URL_ENV = "SUPPORTBOT_DB_URL"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the directory containing bot/
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_S = 30  # writers queue up instead of failing with "database is locked"
+
+
+def database_url() -> str:
+    """$SUPPORTBOT_DB_URL, else a SQLite file under <project root>/var/."""
+    url = os.environ.get(DB_URL_ENV, "").strip()
+    if url:
+        return url
+    return f"sqlite:///{PROJECT_ROOT / 'var' / 'supportbot.db'}"
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def _is_memory(url: URL) -> bool:
+    return url.database in (None, "", ":memory:") or "mode=memory" in str(url)
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """A 2.0-style engine, tuned per backend (see comments)."""
+    parsed = make_url(url or database_url())
+    if parsed.get_backend_name() != "sqlite":
+        # Long-lived Rasa/action-server processes outlive idle connections.
+        return create_engine(parsed, future=True, pool_pre_ping=True)
+
+    memory = _is_memory(parsed)
+    if not memory and parsed.database:
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        parsed,
+        future=True,
+        # Rasa's action server and the console use threads.
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
+        cursor.execute("PRAGMA foreign_keys = ON")  # SQLite ignores FKs unless asked
+        if not memory:
+            # WAL: readers (console, CLI) do not block the bot's writes and vice versa.
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    return engine
+
+
+def alembic_config() -> Config:
+    """Alembic config built in code, so no alembic.ini is needed at the project root."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "no migrations found"
+    return head
+
+
+def migrate(url: str | None = None) -> None:
+    """`alembic upgrade head`; idempotent, and safe when several processes start at once."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            if is_sqlite(engine):
+                # Take the write lock first: concurrent migrators wait, then see "up to date".
+                # SQLite DDL is transactional, so a failed migration leaves nothing behind.
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            elif engine.dialect.name == "postgresql":
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7318004)")
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    finally:
+        engine.dispose()

@@ -1,0 +1,43 @@
+"""Errors the desk raises for expected situations (callers show them to people).
+
+Invalid arguments raise plain ValueError.
+"""
+
+from __future__ import annotations
+
+
+class DeskError(Exception):
+    """Base class: the message is meant for a human (agent, CLI user)."""
+
+
+class TicketNotFound(DeskError, LookupError):
+    def __init__(self, ticket_id: int) -> None:
+        self.ticket_id = ticket_id
+        super().__init__(f"ticket {format_ref(ticket_id)} not found")
+
+
+class AlreadyClaimed(DeskError):
+    def __init__(self, ticket_id: int, assignee: str) -> None:
+        self.ticket_id = ticket_id
+        self.assignee = assignee
+        super().__init__(f"ticket {format_ref(ticket_id)} is already claimed by {assignee}")
+
+
+class TicketResolved(DeskError):
+    def __init__(self, ticket_id: int) -> None:
+        self.ticket_id = ticket_id
+        super().__init__(f"ticket {format_ref(ticket_id)} is already resolved")
+
+
+class HandoffRefused(DeskError):
+    """A suspended user may not be handed to a human (policy §7)."""
+
+    def __init__(self, user_id: str) -> None:
+        self.user_id = user_id
+        super().__init__(
+            f"user {user_id} is suspended from live chat; a human handoff is not allowed"
+        )
+
+
+def format_ref(ticket_id: int) -> str:
+    return f"SB-{ticket_id:05d}"

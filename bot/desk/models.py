@@ -1,0 +1,165 @@
+"""Declarative models of the desk tables.
+
+The Alembic migration in bot/desk/migrations is written by hand to match these;
+tests/desk/test_migrations.py checks that they agree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import declarative_base
+from sqlalchemy.types import TypeDecorator
+
+TICKET_STATUSES = ("open", "claimed", "resolved")
+OUTCOMES = ("upheld", "lifted", "resolved")
+SUBJECT_TYPES = ("ticket", "suspension")
+
+# A ticket "occupies" its (user, category) slot until resolved.
+OPEN_TICKET_CONDITION = "status <> 'resolved'"
+
+ID_LENGTH = 255  # Rasa sender ids, agent names
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in Python on every backend.
+
+    SQLite has no time zones, so values are stored as naive UTC and made aware again
+    when read; PostgreSQL stores timestamptz and hands back the session's zone.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(timezone=True)
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value.isoformat()} cannot be stored")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+Base: Any = declarative_base(metadata=metadata)
+
+
+class Suspension(Base):
+    __tablename__ = "suspensions"
+
+    id = Column(Integer, primary_key=True)
+    user_id = Column(String(ID_LENGTH), nullable=False, index=True)
+    reason = Column(Text, nullable=False)
+    agent = Column(String(ID_LENGTH), nullable=False)
+    starts_at = Column(UTCDateTime(), nullable=False)
+    ends_at = Column(UTCDateTime(), nullable=False)
+    lifted_at = Column(UTCDateTime(), nullable=True)
+    lifted_by = Column(String(ID_LENGTH), nullable=True)
+
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="window"),)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+
+    id = Column(Integer, primary_key=True)
+    user_id = Column(String(ID_LENGTH), nullable=False, index=True)
+    category = Column(String(64), nullable=False)
+    priority = Column(String(16), nullable=False)
+    status = Column(String(16), nullable=False)
+    assignee = Column(String(ID_LENGTH), nullable=True)
+    outcome = Column(String(16), nullable=True)
+    resolution_note = Column(Text, nullable=True)
+    created_at = Column(UTCDateTime(), nullable=False)
+    updated_at = Column(UTCDateTime(), nullable=False)
+    claimed_at = Column(UTCDateTime(), nullable=True)
+    resolved_at = Column(UTCDateTime(), nullable=True)
+    response_due_at = Column(UTCDateTime(), nullable=False)
+
+    __table_args__ = (
+        CheckConstraint(_in("status", TICKET_STATUSES), name="status"),
+        CheckConstraint(f"outcome IS NULL OR {_in('outcome', OUTCOMES)}", name="outcome"),
+        # The database, not the code, guarantees one open ticket per user and category,
+        # so racing bot processes cannot open two.
+        Index(
+            "uq_tickets_open_user_category",
+            "user_id",
+            "category",
+            unique=True,
+            sqlite_where=text(OPEN_TICKET_CONDITION),
+            postgresql_where=text(OPEN_TICKET_CONDITION),
+        ),
+        Index("ix_tickets_status", "status"),
+    )
+
+
+class Report(Base):
+    __tablename__ = "reports"
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id"), nullable=False, index=True)
+    fields = Column(JSONDocument, nullable=False)
+    # Unique: the bot may retry a step; the same submission is stored once.
+    idempotency_key = Column(String(ID_LENGTH), nullable=False, unique=True)
+    created_at = Column(UTCDateTime(), nullable=False)
+
+
+class Event(Base):
+    """Append-only history; database triggers refuse UPDATE and DELETE."""
+
+    __tablename__ = "events"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(UTCDateTime(), nullable=False)
+    actor = Column(String(ID_LENGTH), nullable=False)
+    subject_type = Column(String(16), nullable=False)
+    subject_id = Column(Integer, nullable=False)
+    user_id = Column(String(ID_LENGTH), nullable=False, index=True)
+    kind = Column(String(32), nullable=False)
+    detail = Column(JSONDocument, nullable=False)
+
+    __table_args__ = (
+        CheckConstraint(_in("subject_type", SUBJECT_TYPES), name="subject_type"),
+        Index("ix_events_subject", "subject_type", "subject_id"),
+    )

@@ -1,0 +1,311 @@
+"""The Desk: the one entry point actions, the console and the CLI use.
+
+Each method is one transaction; every change writes an `events` row in it.
+Results are frozen dataclasses, so callers never hold sessions or ORM objects.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.desk import queue
+from bot.desk.categories import HUMAN_HANDOFF, check_category
+from bot.desk.clock import resolve_now
+from bot.desk.db import is_sqlite, make_engine, migrate
+from bot.desk.errors import HandoffRefused
+from bot.desk.events import check_subject_type, events_of, record_event
+from bot.desk.models import OUTCOMES, TICKET_STATUSES, Suspension, Ticket
+from bot.desk.records import (
+    EventInfo,
+    FiledReport,
+    SuspensionInfo,
+    TicketDetail,
+    TicketInfo,
+    format_ticket_ref,
+    parse_ticket_ref,
+)
+from bot.desk.suspensions import active_suspensions, end_suspension, lift_all, suspension_info
+
+MAX_SUSPENSION_HOURS = 24 * 365 * 10
+FILE_ATTEMPTS = 5  # each lost race means the winner's row now exists, so this converges
+
+
+class Desk:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # -- transactions ------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with Session(self.engine, future=True, expire_on_commit=False) as session:
+            with session.begin():
+                if is_sqlite(self.engine):
+                    # Take SQLite's write lock up front: a read-then-write transaction would
+                    # otherwise fail with "database is locked" if another writer got in
+                    # between (WAL cannot upgrade a stale snapshot). Writers simply queue.
+                    session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+                yield session
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with Session(self.engine, future=True, expire_on_commit=False) as session:
+            with session.begin():
+                if is_sqlite(self.engine):
+                    # pysqlite runs bare SELECTs outside a transaction; BEGIN gives all the
+                    # reads of one call a single consistent snapshot.
+                    session.connection().exec_driver_sql("BEGIN")
+                yield session
+
+    # -- suspensions -------------------------------------------------------------------
+
+    def suspend(
+        self,
+        user_id: str,
+        hours: float,
+        reason: str,
+        agent: str,
+        now: datetime | None = None,
+    ) -> SuspensionInfo:
+        """Suspend live chat for `hours`; an active suspension is replaced (and recorded)."""
+        user_id = _text(user_id, "user_id")
+        reason = _text(reason, "reason")
+        agent = _text(agent, "agent")
+        if isinstance(hours, bool) or not isinstance(hours, (int, float)):
+            raise ValueError(f"hours must be a number, got {hours!r}")
+        if not (math.isfinite(hours) and 0 < hours <= MAX_SUSPENSION_HOURS):
+            raise ValueError(
+                f"hours must be greater than 0 and at most {MAX_SUSPENSION_HOURS}, got {hours}"
+            )
+        at = resolve_now(now)
+        with self._write() as session:
+            previous = active_suspensions(session, user_id, at)
+            row = Suspension(
+                user_id=user_id,
+                reason=reason,
+                agent=agent,
+                starts_at=at,
+                ends_at=at + timedelta(hours=hours),
+            )
+            session.add(row)
+            session.flush()
+            for old in previous:
+                end_suspension(
+                    session,
+                    old,
+                    at=at,
+                    agent=agent,
+                    kind="replaced",
+                    detail={"replaced_by": row.id},
+                )
+            record_event(
+                session,
+                at=at,
+                actor=agent,
+                subject_type="suspension",
+                subject_id=row.id,
+                user_id=user_id,
+                kind="suspended",
+                detail={
+                    "hours": hours,
+                    "reason": reason,
+                    "ends_at": row.ends_at.isoformat(),
+                    "replaces": [old.id for old in previous],
+                },
+            )
+            return suspension_info(row)
+
+    def lift(self, user_id: str, agent: str, now: datetime | None = None) -> SuspensionInfo | None:
+        """End the user's active suspension now; None when there is none."""
+        user_id = _text(user_id, "user_id")
+        agent = _text(agent, "agent")
+        at = resolve_now(now)
+        with self._write() as session:
+            lifted = lift_all(session, user_id, at=at, agent=agent, detail={})
+            return lifted[0] if lifted else None
+
+    def active_suspension(self, user_id: str, now: datetime | None = None) -> SuspensionInfo | None:
+        at = resolve_now(now)
+        with self._read() as session:
+            rows = active_suspensions(session, user_id, at)
+            return suspension_info(rows[0]) if rows else None
+
+    # -- queue -------------------------------------------------------------------------
+
+    def file_report(
+        self,
+        user_id: str,
+        category: str,
+        fields: dict[str, Any],
+        idempotency_key: str,
+        actor: str = "bot",
+        now: datetime | None = None,
+    ) -> FiledReport:
+        """File a report exactly once per idempotency key.
+
+        Opens a ticket, or attaches to the user's open ticket of that category. Raises
+        ValueError for bad input and HandoffRefused for a human handoff while suspended.
+        """
+        user_id = _text(user_id, "user_id")
+        check_category(category)
+        idempotency_key = _text(idempotency_key, "idempotency_key")
+        actor = _text(actor, "actor")
+        fields = _json_fields(fields)
+        at = resolve_now(now)
+        for attempt in range(1, FILE_ATTEMPTS + 1):
+            try:
+                with self._write() as session:
+                    if category == HUMAN_HANDOFF and active_suspensions(session, user_id, at):
+                        raise HandoffRefused(user_id)
+                    return queue.file_once(
+                        session,
+                        user_id=user_id,
+                        category=category,
+                        fields=fields,
+                        idempotency_key=idempotency_key,
+                        actor=actor,
+                        at=at,
+                    )
+            except IntegrityError:
+                # A concurrent writer opened the ticket or stored this key first; the next
+                # attempt sees its row and attaches or replays.
+                if attempt == FILE_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+
+    def list_queue(
+        self,
+        status: str | None = None,
+        category: str | None = None,
+        assignee: str | None = None,
+    ) -> list[TicketInfo]:
+        """Non-resolved tickets by default (status="all" for every ticket), most urgent
+        first, then oldest first."""
+        query = select(Ticket)
+        if status is None:
+            query = query.where(Ticket.status != "resolved")
+        elif status != "all":
+            _choice(status, TICKET_STATUSES + ("all",), "status")
+            query = query.where(Ticket.status == status)
+        if category is not None:
+            query = query.where(Ticket.category == check_category(category))
+        if assignee is not None:
+            query = query.where(Ticket.assignee == assignee)
+        with self._read() as session:
+            rows = session.execute(query.order_by(*queue.QUEUE_ORDER)).scalars()
+            return queue.ticket_infos(session, rows)
+
+    def get_ticket(self, ticket_id: int | str) -> TicketDetail:
+        """Ticket with its reports and history; raises TicketNotFound."""
+        ticket_id = parse_ticket_ref(ticket_id)
+        with self._read() as session:
+            info = queue.ticket_info(session, ticket_id)
+            reports = queue.reports_by_ticket(session, [ticket_id]).get(ticket_id, [])
+            events = events_of(session, "ticket", ticket_id)
+            return TicketDetail(ticket=info, reports=tuple(reports), events=tuple(events))
+
+    def tickets_for_user(self, user_id: str) -> list[TicketInfo]:
+        """All of the user's tickets, newest first."""
+        with self._read() as session:
+            rows = session.execute(
+                select(Ticket)
+                .where(Ticket.user_id == user_id)
+                .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+            ).scalars()
+            return queue.ticket_infos(session, rows)
+
+    def claim(self, ticket_id: int | str, agent: str, now: datetime | None = None) -> TicketInfo:
+        """Atomically assign an open ticket; AlreadyClaimed if someone else holds it."""
+        ticket_id = parse_ticket_ref(ticket_id)
+        agent = _text(agent, "agent")
+        at = resolve_now(now)
+        with self._write() as session:
+            return queue.claim(session, ticket_id, agent, at)
+
+    def resolve(
+        self,
+        ticket_id: int | str,
+        outcome: str,
+        note: str,
+        agent: str,
+        now: datetime | None = None,
+    ) -> TicketInfo:
+        """Close a ticket. Outcome "lifted" also lifts the user's active suspension, in the
+        same transaction. Resolving frees the (user, category) slot for a new ticket."""
+        ticket_id = parse_ticket_ref(ticket_id)
+        _choice(outcome, OUTCOMES, "outcome")
+        agent = _text(agent, "agent")
+        note = (note or "").strip()
+        at = resolve_now(now)
+        with self._write() as session:
+            row = queue.resolve(session, ticket_id, outcome=outcome, note=note, agent=agent, at=at)
+            lifted: list[SuspensionInfo] = []
+            if outcome == "lifted":
+                lifted = lift_all(
+                    session,
+                    row.user_id,
+                    at=at,
+                    agent=agent,
+                    detail={"ticket": format_ticket_ref(ticket_id), "ticket_id": ticket_id},
+                )
+            record_event(
+                session,
+                at=at,
+                actor=agent,
+                subject_type="ticket",
+                subject_id=ticket_id,
+                user_id=row.user_id,
+                kind="resolved",
+                detail={
+                    "outcome": outcome,
+                    "note": note,
+                    "lifted_suspensions": [s.id for s in lifted],
+                },
+            )
+            return queue.ticket_info(session, ticket_id)
+
+    def history(self, subject_type: str, subject_id: int) -> list[EventInfo]:
+        check_subject_type(subject_type)
+        with self._read() as session:
+            return events_of(session, subject_type, subject_id)
+
+
+def open_desk(url: str | None = None, *, upgrade: bool = True) -> Desk:
+    """A Desk on `url` (default: $SUPPORTBOT_DB_URL or var/supportbot.db), migrated first."""
+    if upgrade:
+        migrate(url)
+    return Desk(make_engine(url))
+
+
+def _text(value: Any, name: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{name} must be a non-empty string")
+    return value.strip()
+
+
+def _choice(value: Any, allowed: tuple[str, ...], name: str) -> str:
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of: {', '.join(allowed)} (got {value!r})")
+    return value
+
+
+def _json_fields(fields: Any) -> dict[str, Any]:
+    """Reject what the JSON column could not store, before touching the database."""
+    if fields is None:
+        return {}
+    if not isinstance(fields, dict):
+        raise ValueError(f"fields must be a dict, got {type(fields).__name__}")
+    try:
+        return json.loads(json.dumps(fields, allow_nan=False))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"fields must be JSON-serialisable: {exc}") from None

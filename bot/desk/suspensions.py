@@ -1,0 +1,85 @@
+"""Suspension registry operations on an open session (the Desk owns transactions)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.desk.events import record_event
+from bot.desk.models import Suspension
+from bot.desk.records import SuspensionInfo
+
+
+def active_suspensions(session: Session, user_id: str, now: datetime) -> list[Suspension]:
+    """Active = not lifted and starts_at <= now < ends_at; newest first."""
+    return list(
+        session.execute(
+            select(Suspension)
+            .where(
+                Suspension.user_id == user_id,
+                Suspension.lifted_at.is_(None),
+                Suspension.starts_at <= now,
+                Suspension.ends_at > now,
+            )
+            .order_by(Suspension.starts_at.desc(), Suspension.id.desc())
+        ).scalars()
+    )
+
+
+def end_suspension(
+    session: Session,
+    row: Suspension,
+    *,
+    at: datetime,
+    agent: str,
+    kind: str,
+    detail: dict[str, Any] | None = None,
+) -> SuspensionInfo | None:
+    """Mark `row` lifted; None if a concurrent caller already did (no second event)."""
+    result = session.execute(
+        update(Suspension)
+        .where(Suspension.id == row.id, Suspension.lifted_at.is_(None))
+        .values(lifted_at=at, lifted_by=agent)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return None
+    record_event(
+        session,
+        at=at,
+        actor=agent,
+        subject_type="suspension",
+        subject_id=row.id,
+        user_id=row.user_id,
+        kind=kind,
+        detail=detail,
+    )
+    return dataclasses.replace(suspension_info(row), lifted_at=at, lifted_by=agent)
+
+
+def lift_all(
+    session: Session, user_id: str, *, at: datetime, agent: str, detail: dict[str, Any]
+) -> list[SuspensionInfo]:
+    lifted = []
+    for row in active_suspensions(session, user_id, at):
+        info = end_suspension(session, row, at=at, agent=agent, kind="lifted", detail=detail)
+        if info is not None:
+            lifted.append(info)
+    return lifted
+
+
+def suspension_info(row: Suspension) -> SuspensionInfo:
+    return SuspensionInfo(
+        id=row.id,
+        user_id=row.user_id,
+        reason=row.reason,
+        agent=row.agent,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        lifted_at=row.lifted_at,
+        lifted_by=row.lifted_by,
+    )

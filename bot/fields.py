@@ -1,0 +1,126 @@
+"""Read report details out of what users type: assets, networks, amounts, tx ids.
+
+Pure functions, shared by the form's validation and by the prefill from the first
+message ("250 USDT on TRC20 never arrived").
+"""
+
+from __future__ import annotations
+
+import re
+
+NOT_PROVIDED = "not provided"
+
+ASSETS = {
+    "btc": "BTC", "bitcoin": "BTC", "xbt": "BTC",
+    "eth": "ETH", "ether": "ETH", "ethereum": "ETH",
+    "usdt": "USDT", "tether": "USDT",
+    "usdc": "USDC",
+    "sol": "SOL", "solana": "SOL",
+    "xrp": "XRP", "ripple": "XRP",
+    "ada": "ADA", "cardano": "ADA",
+    "doge": "DOGE", "dogecoin": "DOGE",
+    "bnb": "BNB",
+    "trx": "TRX", "tron": "TRX",
+    "ltc": "LTC", "litecoin": "LTC",
+    "dot": "DOT", "polkadot": "DOT",
+    "matic": "MATIC", "pol": "POL",
+    "avax": "AVAX",
+    "link": "LINK",
+    "dai": "DAI",
+    "shib": "SHIB",
+}
+# Only unambiguous network names; "solana" or "bitcoin" alone name the asset first.
+NETWORKS = {
+    "erc20": "ERC20", "erc-20": "ERC20", "erc 20": "ERC20",
+    "trc20": "TRC20", "trc-20": "TRC20", "trc 20": "TRC20",
+    "bep20": "BEP20", "bep-20": "BEP20", "bep 20": "BEP20", "bsc": "BEP20",
+    "binance smart chain": "BEP20", "bnb smart chain": "BEP20",
+    "polygon": "Polygon", "arbitrum": "Arbitrum", "optimism": "Optimism",
+    "lightning": "Lightning", "base": "Base", "spl": "Solana", "avalanche": "Avalanche",
+}
+# Asked directly "which network?", these asset names are network answers too.
+NETWORK_ANSWERS = {
+    **NETWORKS,
+    "bitcoin": "Bitcoin", "btc": "Bitcoin", "ethereum": "ERC20", "eth": "ERC20",
+    "tron": "TRC20", "solana": "Solana", "sol": "Solana", "ripple": "XRP Ledger",
+    "xrp": "XRP Ledger", "cardano": "Cardano", "litecoin": "Litecoin",
+    "dogecoin": "Dogecoin", "doge": "Dogecoin",
+}
+
+_TX_PATTERNS = [
+    re.compile(r"\b0x[0-9a-fA-F]{64}\b"),  # EVM chains
+    re.compile(r"\b[0-9a-fA-F]{64}\b"),  # Bitcoin, Tron, XRP, Cardano, Litecoin ...
+    re.compile(r"\b[1-9A-HJ-NP-Za-km-z]{86,88}\b"),  # Solana signatures (base58)
+]
+_AMOUNT = re.compile(r"(?<![\w.,:])(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:[.,](\d+))?(?![\w:])")
+_NO_ANSWER = re.compile(
+    r"\b(i )?(do ?n[o']?t|dont|don't) (have|know)|\bno idea\b|\bnot sure\b|\bskip\b|\bn/?a\b"
+    r"|\bunknown\b|\bhar (det )?inte\b|\bvet inte\b|\bingen aning\b|\bhoppa över\b"
+    r"|\bhar ingen\b|^\s*(no|nope|nej|none|inget|ingen)\s*[.!]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def find_asset(text: str) -> str | None:
+    for word in re.findall(r"[a-z0-9]+", text.lower()):
+        if word in ASSETS:
+            return ASSETS[word]
+    return None
+
+
+def find_network(text: str, answering: bool = False) -> str | None:
+    """A network named in text; `answering` also accepts chain names such as "bitcoin"."""
+    table = NETWORK_ANSWERS if answering else NETWORKS
+    lowered = text.lower()
+    for name in sorted(table, key=len, reverse=True):
+        if re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", lowered):
+            return table[name]
+    return None
+
+
+def find_tx_id(text: str) -> str | None:
+    for pattern in _TX_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            return match.group(0)
+    return None
+
+
+def find_amount(text: str) -> str | None:
+    """The first amount, normalised to a point decimal: "1 250,5" -> "1250.5".
+
+    Digits that are part of a tx id or a longer token are not amounts.
+    """
+    scrubbed = text
+    for pattern in _TX_PATTERNS:
+        scrubbed = pattern.sub(" ", scrubbed)
+    for match in _AMOUNT.finditer(scrubbed):
+        whole = re.sub(r"[ \u00a0]", "", match.group(1))
+        fraction = match.group(2)
+        if len(whole) > 15:
+            continue
+        return f"{int(whole)}.{fraction}" if fraction else str(int(whole))
+    return None
+
+
+def is_no_answer(text: str) -> bool:
+    """The user says they do not have or know this detail."""
+    return bool(_NO_ANSWER.search(text or ""))
+
+
+def clip(text: str, limit: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def prefill(text: str) -> dict[str, str]:
+    """Details a user gave unasked in their first message."""
+    asset = find_asset(text)
+    found = {
+        "asset": asset,
+        "network": find_network(text),
+        # A bare number in a first message is as often a time or a date as an amount.
+        "amount": find_amount(text) if asset else None,
+        "tx_id": find_tx_id(text),
+    }
+    return {slot: value for slot, value in found.items() if value}

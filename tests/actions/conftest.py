@@ -1,0 +1,77 @@
+"""Action tests: real `Tracker`s, a real `CollectingDispatcher`, a real SQLite desk."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.desk import get_desk
+from bot.desk import Desk
+
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN = Domain.load(str(ROOT / "domain")).as_dict()
+INITIAL_SLOTS = {
+    name: spec.get("initial_value") for name, spec in DOMAIN["slots"].items()
+}
+
+
+@pytest.fixture
+def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Desk:
+    """The desk the actions use, on a fresh SQLite file."""
+    monkeypatch.setenv("SUPPORTBOT_DB_URL", f"sqlite:///{tmp_path / 'desk.db'}")
+    get_desk.cache_clear()
+    yield get_desk()
+    get_desk.cache_clear()
+
+
+def tracker(
+    text: str = "",
+    intent: str | None = None,
+    sender: str = "acct-1001",
+    slots: dict[str, Any] | None = None,
+    active_loop: str | None = None,
+    message_id: str = "m1",
+    filled: dict[str, Any] | None = None,
+) -> Tracker:
+    """A tracker after one user message; `filled` are slots that message just filled."""
+    slots = {**INITIAL_SLOTS, **(slots or {}), **(filled or {})}
+    events = [{"event": "action", "name": "action_listen"}, {"event": "user", "text": text}]
+    events += [{"event": "slot", "name": k, "value": v} for k, v in (filled or {}).items()]
+    return Tracker.from_dict(
+        {
+            "sender_id": sender,
+            "slots": slots,
+            "latest_message": {
+                "text": text,
+                "message_id": message_id,
+                "intent": {"name": intent, "confidence": 1.0} if intent else {},
+                "entities": [],
+            },
+            "events": events,
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {"name": active_loop} if active_loop else {},
+            "latest_action_name": "action_listen",
+        }
+    )
+
+
+def run(action: Action, tr: Tracker) -> tuple[list[dict], list[dict]]:
+    """Run an action as the action server would; return (events, messages)."""
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tr, DOMAIN))
+    return events, dispatcher.messages
+
+
+def slot_events(events: list[dict]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def responses(messages: list[dict]) -> list[str]:
+    return [m.get("response") for m in messages]

@@ -1,0 +1,47 @@
+"""The policy in code: no human for a suspended user; everyone else gets a handoff ticket.
+And "any news on my ticket?"."""
+
+from actions.handoff import ActionRequestHuman
+from actions.status import ActionCheckStatus
+from tests.actions.conftest import responses, run, tracker
+
+
+def test_suspended_user_is_refused_whatever_the_slots_say(desk):
+    desk.suspend("acct-1001", hours=12, reason="threats", agent="lena")
+    # A forged slot claiming "not suspended" changes nothing: the action asks the registry.
+    _, messages = run(ActionRequestHuman(), tracker("/request_human", "request_human",
+                                                    slots={"suspended": False}))
+    assert responses(messages) == ["utter_human_refused"]
+    assert messages[0]["suspended_until_en"].endswith("UTC")
+    assert desk.list_queue() == []
+
+
+def test_user_not_suspended_gets_a_handoff_ticket(desk):
+    _, messages = run(ActionRequestHuman(), tracker("I want to talk to a person",
+                                                    "request_human"))
+    [ticket] = desk.list_queue()
+    assert (ticket.category, ticket.priority) == ("human_handoff", "normal")
+    assert responses(messages) == ["utter_handoff_filed"]
+    assert messages[0]["ticket"] == ticket.reference
+
+
+def test_status_without_tickets(desk):
+    _, messages = run(ActionCheckStatus(), tracker("any news?", "check_appeal_status"))
+    assert responses(messages) == ["utter_status_none"]
+
+
+def test_status_lists_own_tickets_only_with_outcome(desk):
+    mine = desk.file_report("acct-1001", "missing_deposit", {"asset": "BTC"}, "k1").ticket
+    desk.file_report("acct-2002", "account_hacked", {}, "k2")
+    desk.claim(mine.id, agent="lena")
+    desk.resolve(mine.id, outcome="resolved", note="credited", agent="lena")
+    desk.file_report("acct-1001", "wrongful_suspension", {"description": "not me"}, "k3")
+
+    _, messages = run(ActionCheckStatus(), tracker("nåt nytt om mitt ärende?",
+                                                   "check_appeal_status",
+                                                   slots={"language": "sv"}))
+    assert responses(messages) == ["utter_status_ticket", "utter_status_ticket"]
+    first, second = messages
+    assert first["status"] == "väntar på en handläggare"
+    assert first["category"] == "överklagande av avstängning"
+    assert second["ticket"] == mine.reference and second["status"].startswith("avslutat")

@@ -1,0 +1,108 @@
+"""Starting a report, the form's questions per category, and validation of answers."""
+
+from actions.report_form import (
+    MAX_TX_ID_ATTEMPTS,
+    REQUIRED_SLOTS,
+    ActionStartReport,
+    ValidateReportForm,
+)
+from tests.actions.conftest import responses, run, slot_events, tracker
+
+TX = "0x" + "ab" * 32
+
+
+def test_start_report_gives_category_advice_and_sets_category():
+    events, messages = run(ActionStartReport(), tracker("my account got hacked",
+                                                        "report_account_hacked"))
+    slots = slot_events(events)
+    assert slots["report_category"] == "account_hacked"
+    assert slots["report_id"]
+    assert responses(messages) == ["utter_report_advice_account_hacked"]
+
+
+def test_start_report_prefills_details_given_unasked():
+    text = f"I withdrew 250 USDT on TRC20 and it never arrived, tx {TX}"
+    slots = slot_events(run(ActionStartReport(), tracker(text, "report_missing_withdrawal"))[0])
+    assert (slots["asset"], slots["network"], slots["amount"], slots["tx_id"]) == (
+        "USDT", "TRC20", "250", TX)
+
+
+def test_prefill_only_fills_what_the_category_asks():
+    slots = slot_events(run(ActionStartReport(), tracker("hacked, 2 BTC gone",
+                                                         "report_account_hacked"))[0])
+    assert slots.get("asset") is None and slots.get("amount") is None
+
+
+def test_appeal_without_suspension_starts_nothing():
+    events, messages = run(ActionStartReport(),
+                           tracker("I want to appeal", "appeal_suspension",
+                                   slots={"suspended": False}))
+    assert slot_events(events)["report_category"] is None
+    assert responses(messages) == ["utter_not_suspended"]
+
+
+def test_each_category_asks_only_what_it_needs():
+    assert REQUIRED_SLOTS["account_hacked"] == ["incident_time", "description"]
+    assert "tx_id" in REQUIRED_SLOTS["missing_deposit"]
+    assert REQUIRED_SLOTS["impersonation"] == ["description"]
+    assert REQUIRED_SLOTS["wrongful_suspension"] == ["description"]
+
+
+def _validate(slot: str, value: str, **slots):
+    tr = tracker(value, "inform", slots={"report_category": "missing_deposit",
+                                         "requested_slot": slot, **slots},
+                 active_loop="report_form", filled={slot: value})
+    return run(ValidateReportForm(), tr)
+
+
+def test_form_asks_next_missing_slot_of_the_category():
+    events, _ = _validate("asset", "usdt")
+    slots = slot_events(events)
+    assert slots["asset"] == "USDT"
+    assert slots["requested_slot"] == "network"
+
+
+def test_asset_answer_can_fill_network_and_amount_too():
+    slots = slot_events(_validate("asset", "250 USDT on TRC20")[0])
+    assert (slots["asset"], slots["network"], slots["amount"]) == ("USDT", "TRC20", "250")
+    assert slots["requested_slot"] == "tx_id"
+
+
+def test_amount_with_decimal_comma_is_normalised():
+    assert slot_events(_validate("amount", "0,25", asset="BTC", network="Bitcoin")[0])[
+        "amount"] == "0.25"
+
+
+def test_unreadable_amount_is_asked_again():
+    events, messages = _validate("amount", "quite a lot", asset="BTC", network="Bitcoin")
+    assert slot_events(events)["amount"] is None
+    assert responses(messages) == ["utter_invalid_amount"]
+
+
+def test_valid_tx_id_is_kept():
+    assert slot_events(_validate("tx_id", f"here: {TX}")[0])["tx_id"] == TX
+
+
+def test_invalid_tx_id_is_asked_again():
+    events, messages = _validate("tx_id", "abc123")
+    slots = slot_events(events)
+    assert slots["tx_id"] is None and slots["tx_id_attempts"] == 1
+    assert responses(messages) == ["utter_invalid_tx_id"]
+
+
+def test_invalid_tx_id_stops_looping_after_the_limit():
+    events, messages = _validate("tx_id", "still wrong", tx_id_attempts=MAX_TX_ID_ATTEMPTS - 1)
+    assert slot_events(events)["tx_id"] == "not provided"
+    assert responses(messages) == ["utter_tx_id_skipped"]
+
+
+def test_user_without_tx_id_can_skip_it_in_swedish():
+    events, messages = _validate("tx_id", "har inte det")
+    assert slot_events(events)["tx_id"] == "not provided"
+    assert responses(messages) == ["utter_tx_id_skipped"]
+
+
+def test_form_completes_when_category_slots_are_filled():
+    filled = {"asset": "BTC", "network": "Bitcoin", "amount": "0.1", "tx_id": TX}
+    events, _ = _validate("incident_time", "yesterday 14:00", **filled)
+    assert slot_events(events)["requested_slot"] is None

@@ -1,0 +1,49 @@
+"""Session start and the per-message suspension check: notice once, in the user's language."""
+
+from actions.session import ActionCheckSuspensionEachMessage, ActionSessionStart
+from tests.actions.conftest import responses, run, slot_events, tracker
+
+
+def test_session_start_loads_suspension(desk):
+    desk.suspend("acct-1001", hours=48, reason="threats toward staff", agent="lena")
+    events, messages = run(ActionSessionStart(), tracker(slots={"language": "sv"}))
+    assert events[0]["event"] == "session_started"
+    assert events[-1] == {**events[-1], "event": "action", "name": "action_listen"}
+    slots = slot_events(events)
+    assert slots["suspended"] is True
+    assert slots["suspension_reason"] == "threats toward staff"
+    assert slots["suspended_by"] == "lena"
+    assert slots["language"] == "sv"  # carried over
+    assert slots["suspension_notified"] is False
+    assert messages == []  # the notice waits for the first message, to know the language
+
+
+def test_suspended_user_is_told_once_with_end_time_in_both_languages(desk):
+    suspension = desk.suspend("acct-1001", hours=24, reason="personal insults", agent="lena")
+    hook = ActionCheckSuspensionEachMessage()
+    events, messages = run(hook, tracker("hej", "greet", slots={"language": "sv"}))
+    assert responses(messages) == ["utter_suspension_notice"]
+    notice = messages[0]
+    assert notice["suspension_reason"] == "personal insults"
+    assert "svensk tid" in notice["suspended_until_sv"]
+    assert str(suspension.ends_at.year) in notice["suspended_until_en"]
+    assert slot_events(events)["suspension_notified"] is True
+
+    _, again = run(hook, tracker("tack", "thank", slots={
+        "language": "sv", "suspended": True, "suspension_notified": True}))
+    assert again == []
+
+
+def test_user_not_suspended_hears_nothing_extra(desk):
+    events, messages = run(ActionCheckSuspensionEachMessage(), tracker("hi", "greet"))
+    assert messages == []
+    assert slot_events(events).get("suspended") in (None, False)
+
+
+def test_lift_during_session_is_announced(desk):
+    desk.suspend("acct-1001", hours=24, reason="rudeness", agent="lena")
+    desk.lift("acct-1001", agent="lena")
+    events, messages = run(ActionCheckSuspensionEachMessage(), tracker(
+        "hi", "greet", slots={"suspended": True, "suspension_notified": True}))
+    assert responses(messages) == ["utter_suspension_lifted"]
+    assert slot_events(events)["suspended"] is False

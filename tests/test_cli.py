@@ -1,0 +1,202 @@
+"""The `supportbot` CLI, called in-process on a real SQLite file."""
+
+import json
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main, span
+from bot.desk import Desk, make_engine, migrate
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'cli.db'}"
+
+
+@pytest.fixture
+def desk(db: str):
+    migrate(db)
+    engine = make_engine(db)
+    yield Desk(engine)
+    engine.dispose()
+
+
+def run(capsys: pytest.CaptureFixture, db: str, *args: str) -> tuple[int, str, str]:
+    code = main(["--db", db, *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_json(capsys: pytest.CaptureFixture, db: str, *args: str):
+    code, out, err = run(capsys, db, *args, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_db_upgrade_on_a_fresh_file(capsys, db: str) -> None:
+    code, out, _ = run(capsys, db, "db", "upgrade")
+    assert code == 0 and "revision 0001" in out
+    assert run_json(capsys, db, "db", "upgrade")["revision"] == "0001"
+
+
+def test_suspend_status_lift(capsys, db: str) -> None:
+    code, out, _ = run(
+        capsys, db, "suspend", "u1", "--hours", "24", "--reason", "insults", "--agent", "bob"
+    )
+    assert code == 0
+    assert "Suspended u1" in out and "insults" in out and "24h" in out
+
+    code, out, _ = run(capsys, db, "status", "u1")
+    assert code == 0 and "SUSPENDED" in out and "No tickets." in out
+    status = run_json(capsys, db, "status", "u1")
+    assert status["suspended"] is True
+    assert status["suspension"]["agent"] == "bob" and status["suspension"]["active"] is True
+
+    code, out, _ = run(capsys, db, "lift", "u1", "--agent", "alice")
+    assert code == 0 and "Lifted" in out
+    assert run_json(capsys, db, "lift", "u1") == {"lifted": False, "suspension": None}
+    assert run_json(capsys, db, "status", "u1")["suspended"] is False
+
+
+def test_agent_defaults_to_user_env(capsys, db: str, monkeypatch) -> None:
+    suspend = ["suspend", "u1", "--hours", "1", "--reason", "x"]
+    monkeypatch.setenv("USER", "carol")
+    assert run_json(capsys, db, *suspend)["agent"] == "carol"
+    monkeypatch.delenv("USER")
+    assert run_json(capsys, db, *suspend)["agent"] == "cli"
+
+
+def test_queue_list_show_claim_resolve(capsys, db: str, desk: Desk) -> None:
+    desk.suspend("u1", 48, "insults", "bob")
+    hacked = desk.file_report("u1", "account_hacked", {"email": "a@b.c"}, "k1").ticket
+    other = desk.file_report("u2", "impersonation", {}, "k2").ticket
+
+    code, out, _ = run(capsys, db, "queue", "list")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0].split() == [
+        "REF",
+        "PRIORITY",
+        "CATEGORY",
+        "USER",
+        "STATUS",
+        "ASSIGNEE",
+        "AGE",
+        "DUE",
+    ]
+    assert lines[1].startswith(hacked.reference) and "urgent" in lines[1] and "in 59m" in lines[1]
+    assert lines[2].startswith(other.reference)
+    listed = run_json(capsys, db, "queue", "list")
+    assert [t["reference"] for t in listed] == [hacked.reference, other.reference]
+
+    code, out, _ = run(capsys, db, "queue", "claim", hacked.reference, "--agent", "alice")
+    assert code == 0 and "claimed by alice" in out
+    assert run_json(capsys, db, "queue", "list", "--assignee", "alice")[0]["id"] == hacked.id
+
+    code, out, _ = run(capsys, db, "queue", "show", str(hacked.id))
+    assert code == 0
+    assert "email: a@b.c" in out and "Reports (1):" in out
+    assert "created" in out and "alice  claimed" in out
+
+    code, out, _ = run(
+        capsys,
+        db,
+        "queue",
+        "resolve",
+        hacked.reference,
+        "--outcome",
+        "lifted",
+        "--note",
+        "hacker, not the user",
+        "--agent",
+        "alice",
+    )
+    assert code == 0 and "lifted" in out
+    assert desk.active_suspension("u1") is None
+    shown = run_json(capsys, db, "queue", "show", hacked.reference)
+    assert shown["ticket"]["status"] == "resolved"
+    assert [e["kind"] for e in shown["events"]] == ["created", "claimed", "resolved"]
+    assert [t["id"] for t in run_json(capsys, db, "queue", "list")] == [other.id]
+    assert run_json(capsys, db, "queue", "list", "--status", "resolved")[0]["id"] == hacked.id
+
+
+def test_json_flag_accepted_before_the_subcommand(capsys, db: str) -> None:
+    code = main(["--json", "--db", db, "queue", "list"])
+    out, _ = capsys.readouterr()
+    assert code == 0 and json.loads(out) == []
+
+
+def test_user_text_cannot_drive_the_terminal(capsys, db: str, desk: Desk) -> None:
+    ticket = desk.file_report("u1", "impersonation", {"note": "\x1b[2Jhi\nthere"}, "k1").ticket
+    code, out, _ = run(capsys, db, "queue", "show", ticket.reference)
+    assert code == 0 and "\x1b" not in out and "\\x1b[2Jhi\\nthere" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["queue", "show", "SB-00042"], "ticket SB-00042 not found"),
+        (["queue", "claim", "7", "--agent", "a"], "ticket SB-00007 not found"),
+        (["suspend", "u1", "--hours", "0", "--reason", "x"], "hours must be greater than 0"),
+        (["suspend", "u1", "--hours", "1", "--reason", " "], "reason must be a non-empty"),
+    ],
+)
+def test_errors_are_one_clear_line(capsys, db: str, args: list, message: str) -> None:
+    code, out, err = run(capsys, db, *args)
+    assert code == 1 and out == ""
+    assert err.strip().startswith(f"supportbot: error: {message}")
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_already_claimed_names_the_holder(capsys, db: str, desk: Desk) -> None:
+    ticket = desk.file_report("u1", "account_hacked", {}, "k1").ticket
+    desk.claim(ticket.id, "alice")
+    code, _, err = run(capsys, db, "queue", "claim", ticket.reference, "--agent", "bob")
+    assert code == 1
+    expected = f"supportbot: error: ticket {ticket.reference} is already claimed by alice"
+    assert err.strip() == expected
+
+
+def test_usage_errors_exit_2(capsys, db: str) -> None:
+    assert run(capsys, db, "queue", "show", "abc")[0] == 2
+    assert (
+        run(
+            capsys, db, "queue", "resolve", "1", "--outcome", "maybe", "--note", "x", "--agent", "a"
+        )[0]
+        == 2
+    )
+    assert run(capsys, db, "suspend", "u1", "--reason", "x")[0] == 2  # --hours missing
+    assert main([]) == 2
+    capsys.readouterr()
+
+
+def test_unusable_database_is_a_clear_error(capsys, tmp_path: Path) -> None:
+    code, _, err = run(capsys, "nosuchdb://x", "queue", "list")
+    assert code == 1 and "bad database URL" in err and "Traceback" not in err
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    code, _, err = run(capsys, f"sqlite:///{blocker}/sub/x.db", "queue", "list")
+    assert code == 1 and "Traceback" not in err
+
+
+def test_python_dash_m_bot(db: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "--db", db, "queue", "list", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
+
+
+def test_span() -> None:
+    assert span(timedelta(seconds=30)) == "<1m"
+    assert span(timedelta(minutes=3)) == "3m"
+    assert span(timedelta(hours=2, minutes=50)) == "2h"
+    assert span(timedelta(days=3)) == "3d"
