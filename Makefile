@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Rasa 3.6 needs Python 3.10: take it from PATH, else from pyenv.
 PYTHON310 ?= $(shell command -v python3.10 2>/dev/null || ls -d $$HOME/.pyenv/versions/3.10*/bin/python3.10 2>/dev/null | tail -1)
 
-.PHONY: install train run test lint validate clean
+.PHONY: install train run shell test lint validate clean
 
 install: $(VENV)/.installed
 
@@ -24,6 +24,13 @@ run: train
 	mkdir -p var
 	$(BIN)/supportbot db upgrade
 	$(BIN)/python -m bot.serve
+
+# Chat in the terminal: the action server in the background, `rasa shell` in front.
+shell: train
+	mkdir -p var
+	$(BIN)/supportbot db upgrade
+	$(BIN)/rasa run actions --actions actions > var/actions.log 2>&1 & trap "kill $$!" EXIT; \
+	  $(BIN)/rasa shell --endpoints endpoints.yml --model models
 
 validate: install
 	$(BIN)/rasa data validate --domain domain --data data --config config.yml --fail-on-warnings

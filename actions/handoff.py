@@ -67,7 +67,5 @@ class ActionRequestHuman(Action):
                 target=format_duration(target, lang(tracker.get_slot("language"))),
             )
         else:
-            dispatcher.utter_message(
-                response="utter_report_attached", ticket=filed.ticket.reference
-            )
+            dispatcher.utter_message(response="utter_handoff_exists", ticket=filed.ticket.reference)
         return []

@@ -26,50 +26,69 @@ class Stack:
     endpoints: str = "endpoints.yml"
     env: dict[str, str] = field(default_factory=dict)
     log_dir: Path = ROOT / "var" / "log"
-    processes: list[subprocess.Popen] = field(default_factory=list)
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def commands(self) -> dict[str, list[str]]:
+        return {
+            "actions": [RASA, "run", "actions", "--actions", "actions",
+                        "--port", str(self.actions_port)],
+            "rasa": [RASA, "run", "--enable-api", "--model", self.model,
+                     "--endpoints", self.endpoints, "--credentials", "credentials.yml",
+                     "--port", str(self.rasa_port), "--cors", "*"],
+        }
+
+    def health_url(self, name: str) -> str:
+        if name == "actions":
+            return f"http://localhost:{self.actions_port}/health"
+        return f"http://localhost:{self.rasa_port}/status"
 
     def start(self, timeout: float = 180) -> Stack:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, **self.env}
-        self._spawn("actions", [RASA, "run", "actions", "--actions", "actions",
-                                "--port", str(self.actions_port)], env)
-        self._spawn("rasa", [RASA, "run", "--enable-api", "--model", self.model,
-                             "--endpoints", self.endpoints, "--credentials", "credentials.yml",
-                             "--port", str(self.rasa_port), "--cors", "*"], env)
-        self.wait_ready(timeout)
+        for name in self.commands():
+            self._spawn(name)
+        for name in self.commands():
+            self.wait_ready(name, timeout)
         return self
 
-    def _spawn(self, name: str, cmd: list[str], env: dict[str, str]) -> None:
-        log = open(self.log_dir / f"{name}.log", "ab")
-        self.processes.append(
-            subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                             start_new_session=True)
+    def restart(self, name: str, timeout: float = 180) -> None:
+        """Stop one server and start it again (conversations must survive this)."""
+        self._kill(self.processes.pop(name))
+        self._spawn(name)
+        self.wait_ready(name, timeout)
+
+    def _spawn(self, name: str) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
+        self.processes[name] = subprocess.Popen(
+            self.commands()[name], cwd=ROOT, env={**os.environ, **self.env},
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
 
-    def wait_ready(self, timeout: float) -> None:
-        urls = [f"http://localhost:{self.actions_port}/health",
-                f"http://localhost:{self.rasa_port}/status"]
+    def wait_ready(self, name: str, timeout: float) -> None:
+        url, process = self.health_url(name), self.processes[name]
         deadline = time.monotonic() + timeout
-        for url in urls:
-            while not _answers(url):
-                if any(p.poll() is not None for p in self.processes):
-                    self.stop()
-                    raise RuntimeError(f"a server exited during start-up; see {self.log_dir}")
-                if time.monotonic() > deadline:
-                    self.stop()
-                    raise TimeoutError(f"{url} not ready after {timeout:.0f}s; see {self.log_dir}")
-                time.sleep(0.5)
+        while not _answers(url):
+            if process.poll() is not None:
+                self.stop()
+                raise RuntimeError(f"{name} exited during start-up; see {self.log_dir}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise TimeoutError(f"{url} not ready after {timeout:.0f}s; see {self.log_dir}")
+            time.sleep(0.5)
 
     def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+        for process in self.processes.values():
+            self._kill(process)
         self.processes.clear()
+
+    @staticmethod
+    def _kill(process: subprocess.Popen) -> None:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 def _answers(url: str) -> bool:
@@ -83,9 +102,9 @@ def _answers(url: str) -> bool:
 def main() -> int:
     stack = Stack().start()
     print("supportbot is up: Rasa http://localhost:5005, actions http://localhost:5055")
-    print("chat: .venv/bin/rasa shell   (Ctrl-C here stops both servers)")
+    print("chat in another terminal: make shell   (Ctrl-C here stops both servers)")
     try:
-        while all(p.poll() is None for p in stack.processes):
+        while all(p.poll() is None for p in stack.processes.values()):
             time.sleep(1)
     except KeyboardInterrupt:
         pass

@@ -47,3 +47,13 @@ def test_lift_during_session_is_announced(desk):
         "hi", "greet", slots={"suspended": True, "suspension_notified": True}))
     assert responses(messages) == ["utter_suspension_lifted"]
     assert slot_events(events)["suspended"] is False
+
+
+def test_language_follows_clear_messages_and_keeps_through_unclear_ones():
+    from actions.language import ActionDetectLanguage
+
+    detect = ActionDetectLanguage()
+    assert slot_events(run(detect, tracker("mitt konto är kapat"))[0]) == {"language": "sv"}
+    assert run(detect, tracker("0.5 BTC", slots={"language": "sv"}))[0] == []
+    assert slot_events(run(detect, tracker("my deposit is missing",
+                                           slots={"language": "sv"}))[0]) == {"language": "en"}

@@ -2,22 +2,12 @@
 
 A marker-word vote is enough for two languages this far apart, costs microseconds, and
 needs no model download. Messages that give no clear signal ("ok", "BTC", a tx hash)
-yield no entity, so the `language` slot keeps its value for the session.
+give None, so the `language` slot keeps its value for the session.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
-from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, TEXT
-from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 # Frequent words of one language that are not words of the other (so "i", "in", "men",
 # "till", "ok" and "support" are left out: they are both).
@@ -61,39 +51,3 @@ def detect_language(text: str) -> str | None:
     if en > sv:
         return "en"
     return None
-
-
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
-)
-class LanguageDetector(GraphComponent, EntityExtractorMixin):
-    """Adds a `language` entity ("en" / "sv") when the message's language is clear."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LanguageDetector:
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            language = detect_language(message.get(TEXT) or "")
-            if language is None:
-                continue
-            entity = {
-                "entity": "language",
-                "value": language,
-                "start": 0,
-                "end": 0,
-                "confidence": 1.0,
-                "extractor": self.__class__.__name__,
-            }
-            message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
-        return messages

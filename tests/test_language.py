@@ -1,9 +1,8 @@
 """Language detection: clear messages decide, unclear ones keep the session's language."""
 
 import pytest
-from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.language import LanguageDetector, detect_language
+from bot.language import detect_language
 
 
 @pytest.mark.parametrize("text", [
@@ -25,11 +24,3 @@ def test_english(text):
 @pytest.mark.parametrize("text", ["ok", "BTC", "0x" + "a" * 64, "", "250", "👍"])
 def test_no_signal_keeps_the_session_language(text):
     assert detect_language(text) is None
-
-
-def test_component_adds_language_entity():
-    detector = LanguageDetector()
-    [message] = detector.process([Message.build(text="var är mina pengar")])
-    assert {"entity": "language", "value": "sv"}.items() <= message.get("entities")[0].items()
-    [neutral] = detector.process([Message.build(text="ok")])
-    assert not neutral.get("entities")

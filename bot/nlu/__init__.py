@@ -1,1 +1,0 @@
-"""Custom Rasa NLU components (referenced by dotted path from config.yml)."""
