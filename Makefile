@@ -32,8 +32,10 @@ shell: train
 	$(BIN)/rasa run actions --actions actions > var/actions.log 2>&1 & trap "kill $$!" EXIT; \
 	  $(BIN)/rasa shell --endpoints endpoints.yml --model models
 
+# rasa data validate plus duplicates, near-duplicates, thin or unbalanced intents and
+# responses missing a language.
 validate: install
-	$(BIN)/rasa data validate --domain domain --data data --config config.yml --fail-on-warnings
+	$(BIN)/supportbot validate
 
 lint: install
 	$(BIN)/ruff check bot actions tests
@@ -44,3 +46,13 @@ test: install
 
 clean:
 	rm -rf models var .pytest_cache
+
+# The trainer's NLU evaluation: held-out split + 5-fold cross-validation of config.yml,
+# out-of-scope sets, thresholds of tests/nlu_thresholds.yml; writes reports/ (~7 min).
+.PHONY: eval bench-nlu
+eval: install
+	$(BIN)/supportbot eval --folds 5 --thresholds tests/nlu_thresholds.yml
+
+# The same pipeline on BANKING77 and CLINC150 (~30 min on 2 cores); writes bench/results/.
+bench-nlu: install
+	$(BIN)/python -m bot.trainer.bench

@@ -25,7 +25,10 @@ class ActionDetectLanguage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        language = detect_language(tracker.latest_message.get("text") or "")
+        text = tracker.latest_message.get("text") or ""
+        if text.startswith("/"):
+            return []  # a button payload such as /appeal_suspension says nothing of language
+        language = detect_language(text)
         if language is None or language == tracker.get_slot("language"):
             return []
         return [SlotSet("language", language)]

@@ -18,7 +18,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.desk import get_desk
 from actions.filing import retry_pending_report
 from actions.suspension import suspension_slots
+from actions.updates import tell_decisions
+from bot.i18n import lang
 from bot.logs import log_event
+from bot.trainer.review import DEFAULT_THRESHOLD as REVIEW_THRESHOLD
+from bot.trainer.review import record_if_unsure
 
 logger = logging.getLogger(__name__)
 
@@ -50,34 +54,46 @@ class ActionSessionStart(Action):
         return events
 
 
+def refresh_suspension(
+    dispatcher: CollectingDispatcher, tracker: Tracker, announce_lift: bool = True
+) -> List[EventType]:
+    """Suspension slots from the registry; the notice once, and a lift when it happens."""
+    suspension = get_desk().active_suspension(tracker.sender_id)
+    slots = suspension_slots(suspension)
+    if suspension and not tracker.get_slot("suspension_notified"):
+        # Slots set by this action are not yet visible to the response's template.
+        dispatcher.utter_message(response="utter_suspension_notice", **slots)
+        slots["suspension_notified"] = True
+    elif suspension is None and tracker.get_slot("suspended"):
+        if announce_lift:
+            dispatcher.utter_message(response="utter_suspension_lifted")
+        slots["suspension_notified"] = False
+    return [
+        SlotSet(slot, value) for slot, value in slots.items() if tracker.get_slot(slot) != value
+    ]
+
+
 class ActionCheckSuspensionEachMessage(Action):
-    """Keeps suspension slots current and tells the user about changes, once each."""
+    """Runs after every user message, before the reply: decisions, suspension, review
+    inbox, retries."""
 
     def name(self) -> str:
         return "action_validate_slot_mappings"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> List[EventType]:
         try:
-            suspension = get_desk().active_suspension(tracker.sender_id)
+            told = tell_decisions(dispatcher, tracker)
+            # A lifted appeal was just told; "your suspension is lifted" would repeat it.
+            events = refresh_suspension(dispatcher, tracker, announce_lift="lifted" not in told)
+            # Messages the bot was unsure of go to the trainers' review inbox, redacted.
+            record_if_unsure(get_desk(), tracker.latest_message, tracker.sender_id,
+                             lang(tracker.get_slot("language")), REVIEW_THRESHOLD)
         except SQLAlchemyError as error:
             log_event(logger, "suspension_lookup_failed", logging.ERROR,
                       user=tracker.sender_id, error=type(error).__name__)
             return []
-
-        slots = suspension_slots(suspension)
-        if suspension and not tracker.get_slot("suspension_notified"):
-            # Slots set by this action are not yet visible to the response's template.
-            dispatcher.utter_message(response="utter_suspension_notice", **slots)
-            slots["suspension_notified"] = True
-        elif suspension is None and tracker.get_slot("suspended"):
-            dispatcher.utter_message(response="utter_suspension_lifted")
-            slots["suspension_notified"] = False
-
-        events: List[EventType] = [
-            SlotSet(slot, value) for slot, value in slots.items() if tracker.get_slot(slot) != value
-        ]
         if tracker.get_slot("pending_report"):
             events += retry_pending_report(dispatcher, tracker)
         return events

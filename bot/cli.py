@@ -19,6 +19,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from bot.console.commands import register as register_console
 from bot.desk import (
     CATEGORIES,
     Desk,
@@ -33,6 +34,10 @@ from bot.desk.clock import utc_now
 from bot.desk.db import head_revision
 from bot.desk.models import OUTCOMES, TICKET_STATUSES
 from bot.desk.records import to_plain
+from bot.notify import push_ticket_update
+from bot.trainer.cli import register as register_eval
+from bot.trainer.data_checks import register as register_validate
+from bot.trainer.review import register as register_review
 
 PROG = "supportbot"
 # A handler returns (data for --json, text for people).
@@ -208,6 +213,10 @@ def cmd_queue_resolve(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
     text = f"{t.reference} resolved by {clean(t.assignee)}: {t.outcome}."
     if t.outcome == "lifted":
         text += f" The live-chat suspension of {clean(t.user_id)} is lifted."
+    # Tell the user now if the bot is up; otherwise the bot tells them at their next message.
+    told = push_ticket_update(t.user_id)
+    text += (" The user was told in their chat." if told
+             else " The user will be told at their next message.")
     return t, text
 
 
@@ -295,6 +304,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--outcome", choices=OUTCOMES, required=True)
     p.add_argument("--note", required=True)
     p.add_argument("--agent", required=True)
+
+    register_eval(commands, [common])  # the trainer's NLU evaluation (bot/trainer/)
+    register_validate(commands, [common])  # rasa data validate + the checks it lacks
+    register_review(commands, [common])  # the review inbox of unsure messages
+    register_console(commands, command)  # agent accounts and the web console
     return parser
 
 
@@ -313,6 +327,11 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # usage errors (2) and --help (0), kept in-process
         return exit_.code if isinstance(exit_.code, int) else 2
+    if hasattr(args, "standalone"):  # commands without a database, such as eval
+        try:
+            return args.standalone(args)
+        except (ValueError, OSError) as exc:
+            return _error(str(exc))
     url = getattr(args, "db", None) or database_url()
     try:
         make_url(url)

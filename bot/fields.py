@@ -38,6 +38,9 @@ NETWORKS = {
     "polygon": "Polygon", "arbitrum": "Arbitrum", "optimism": "Optimism",
     "lightning": "Lightning", "base": "Base", "spl": "Solana", "avalanche": "Avalanche",
 }
+# Names that are also everyday English or Swedish words ("a link", "sol" = sun): read as
+# a name in running text only when written like one (LINK, SOL, Base).
+WORD_LIKE_NAMES = frozenset({"link", "dot", "sol", "ada", "pol", "base", "lightning", "optimism"})
 # Asked directly "which network?", these asset names are network answers too.
 NETWORK_ANSWERS = {
     **NETWORKS,
@@ -47,12 +50,17 @@ NETWORK_ANSWERS = {
     "dogecoin": "Dogecoin", "doge": "Dogecoin",
 }
 
-_TX_PATTERNS = [
-    re.compile(r"\b0x[0-9a-fA-F]{64}\b"),  # EVM chains
-    re.compile(r"\b[0-9a-fA-F]{64}\b"),  # Bitcoin, Tron, XRP, Cardano, Litecoin ...
-    re.compile(r"\b[1-9A-HJ-NP-Za-km-z]{86,88}\b"),  # Solana signatures (base58)
-]
-_AMOUNT = re.compile(r"(?<![\w.,:])(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:[.,](\d+))?(?![\w:])")
+# Transaction ids per chain format, most specific first (also the patterns of the
+# spaCy entity extractor in bot/nlu/entities.py).
+TX_ID_FORMS = (
+    r"0x[0-9a-fA-F]{64}",  # EVM chains
+    r"[0-9a-fA-F]{64}",  # Bitcoin, Tron, XRP, Cardano, Litecoin ...
+    r"[1-9A-HJ-NP-Za-km-z]{86,88}",  # Solana signatures (base58)
+)
+_TX_PATTERNS = [re.compile(rf"\b{form}\b") for form in TX_ID_FORMS]
+# An amount: decimal comma or point, thousands grouped by a space or a no-break space.
+AMOUNT = re.compile(r"(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:[.,](\d+))?")
+_AMOUNT_IN_TEXT = re.compile(rf"(?<![\w.,:]){AMOUNT.pattern}(?![\w:])")
 _NO_ANSWER = re.compile(
     r"\b(i )?(do ?n[o']?t|dont|don't) (have|know)|\bno idea\b|\bnot sure\b|\bskip\b|\bn/?a\b"
     r"|\bunknown\b|\bhar (det )?inte\b|\bvet inte\b|\bingen aning\b|\bhoppa över\b"
@@ -94,13 +102,24 @@ def find_amount(text: str) -> str | None:
     scrubbed = text
     for pattern in _TX_PATTERNS:
         scrubbed = pattern.sub(" ", scrubbed)
-    for match in _AMOUNT.finditer(scrubbed):
-        whole = re.sub(r"[ \u00a0]", "", match.group(1))
-        fraction = match.group(2)
-        if len(whole) > 15:
-            continue
-        return f"{int(whole)}.{fraction}" if fraction else str(int(whole))
+    for match in _AMOUNT_IN_TEXT.finditer(scrubbed):
+        if amount := _normalise_amount(match):
+            return amount
     return None
+
+
+def amount_value(text: str) -> str | None:
+    """`text` read as one amount, normalised ("1 250,50" -> "1250.50"); None if it is not."""
+    match = AMOUNT.fullmatch(text.strip())
+    return _normalise_amount(match) if match else None
+
+
+def _normalise_amount(match: re.Match[str]) -> str | None:
+    whole = re.sub(r"[ \u00a0]", "", match.group(1))
+    fraction = match.group(2)
+    if len(whole) > 15:
+        return None
+    return f"{int(whole)}.{fraction}" if fraction else str(int(whole))
 
 
 def is_no_answer(text: str) -> bool:

@@ -1,6 +1,5 @@
-"""Start the action server and the Rasa server together (`make run`, end-to-end tests).
-
-Both are child processes; stopping this one (Ctrl-C, SIGTERM) stops them.
+"""Start the action server, the Rasa server and the agent console together (`make run`,
+end-to-end tests). They are child processes; stopping this one (Ctrl-C, SIGTERM) stops them.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ RASA = str(Path(sys.executable).with_name("rasa"))
 class Stack:
     rasa_port: int = 5005
     actions_port: int = 5055
+    console_port: int | None = None  # the agent console, when wanted
     model: str = "models"
     endpoints: str = "endpoints.yml"
     env: dict[str, str] = field(default_factory=dict)
@@ -29,18 +29,24 @@ class Stack:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def commands(self) -> dict[str, list[str]]:
-        return {
+        commands = {
             "actions": [RASA, "run", "actions", "--actions", "actions",
                         "--port", str(self.actions_port)],
             "rasa": [RASA, "run", "--enable-api", "--model", self.model,
                      "--endpoints", self.endpoints, "--credentials", "credentials.yml",
                      "--port", str(self.rasa_port), "--cors", "*"],
         }
+        if self.console_port:
+            commands["console"] = [str(Path(RASA).with_name("supportbot")), "console",
+                                   "--port", str(self.console_port)]
+        return commands
 
     def health_url(self, name: str) -> str:
-        if name == "actions":
-            return f"http://localhost:{self.actions_port}/health"
-        return f"http://localhost:{self.rasa_port}/status"
+        return {
+            "actions": f"http://localhost:{self.actions_port}/health",
+            "rasa": f"http://localhost:{self.rasa_port}/status",
+            "console": f"http://localhost:{self.console_port}/login",
+        }[name]
 
     def start(self, timeout: float = 180) -> Stack:
         for name in self.commands():
@@ -99,11 +105,20 @@ def _answers(url: str) -> bool:
         return False
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
-    stack = Stack().start()
-    print("supportbot is up: Rasa http://localhost:5005, actions http://localhost:5055")
-    print("chat in another terminal: make shell   (Ctrl-C here stops both servers)")
+    # The servers run in their own process groups, so stop them on SIGTERM as on Ctrl-C.
+    signal.signal(signal.SIGTERM, _interrupt)
+    stack = Stack(console_port=8080)
     try:
+        stack.start()
+        print("supportbot is up (Ctrl-C stops it):")
+        print("  chat page      http://localhost:5005/webhooks/chatpage/")
+        print("  agent console  http://localhost:8080/  (add an agent: supportbot agent add NAME)")
+        print("  REST channel   http://localhost:5005/webhooks/rest/webhook", flush=True)
         while all(p.poll() is None for p in stack.processes.values()):
             time.sleep(1)
     except KeyboardInterrupt:

@@ -17,13 +17,16 @@ from bot.desk.categories import (
 )
 from bot.desk.db import database_url, make_engine, migrate
 from bot.desk.errors import (
+    AgentExists,
     AlreadyClaimed,
     DeskError,
     HandoffRefused,
+    NotHolder,
     TicketNotFound,
     TicketResolved,
 )
 from bot.desk.records import (
+    AgentInfo,
     EventInfo,
     FiledReport,
     ReportInfo,
@@ -41,12 +44,15 @@ __all__ = [
     "HUMAN_HANDOFF",
     "PRIORITY_ORDER",
     "RESPONSE_TARGETS",
+    "AgentExists",
+    "AgentInfo",
     "AlreadyClaimed",
     "Desk",
     "DeskError",
     "EventInfo",
     "FiledReport",
     "HandoffRefused",
+    "NotHolder",
     "ReportInfo",
     "SuspensionInfo",
     "TicketDetail",

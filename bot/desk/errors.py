@@ -29,6 +29,22 @@ class TicketResolved(DeskError):
         super().__init__(f"ticket {format_ref(ticket_id)} is already resolved")
 
 
+class NotHolder(DeskError):
+    """Only the agent holding a ticket may release it or change its status."""
+
+    def __init__(self, ticket_id: int, assignee: str | None) -> None:
+        self.ticket_id = ticket_id
+        self.assignee = assignee
+        holder = f"held by {assignee}" if assignee else "not claimed"
+        super().__init__(f"ticket {format_ref(ticket_id)} is {holder}")
+
+
+class AgentExists(DeskError):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"agent {name} already exists")
+
+
 class HandoffRefused(DeskError):
     """A suspended user may not be handed to a human (policy §7)."""
 

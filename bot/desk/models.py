@@ -11,9 +11,11 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -27,9 +29,20 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import declarative_base
 from sqlalchemy.types import TypeDecorator
 
-TICKET_STATUSES = ("open", "claimed", "resolved")
+TICKET_STATUSES = ("open", "claimed", "pending_user", "resolved")
 OUTCOMES = ("upheld", "lifted", "resolved")
 SUBJECT_TYPES = ("ticket", "suspension")
+AGENT_ROLES = ("agent", "lead")
+# The policy's categories of abusive behaviour (a suspension names one).
+SUSPENSION_CATEGORIES = (
+    "threats",
+    "unreasonable_demands",
+    "personal_insults",
+    "discrimination",
+    "unfounded_accusations",
+    "derogatory_remarks",
+    "rudeness",
+)
 
 # A ticket "occupies" its (user, category) slot until resolved.
 OPEN_TICKET_CONDITION = "status <> 'resolved'"
@@ -96,6 +109,9 @@ class Suspension(Base):
     ends_at = Column(UTCDateTime(), nullable=False)
     lifted_at = Column(UTCDateTime(), nullable=True)
     lifted_by = Column(String(ID_LENGTH), nullable=True)
+    # Set by the console (policy category and evidence: message ids, free text).
+    category = Column(String(32), nullable=True)
+    evidence = Column(JSONDocument, nullable=True)
 
     __table_args__ = (CheckConstraint("ends_at > starts_at", name="window"),)
 
@@ -162,4 +178,53 @@ class Event(Base):
     __table_args__ = (
         CheckConstraint(_in("subject_type", SUBJECT_TYPES), name="subject_type"),
         Index("ix_events_subject", "subject_type", "subject_id"),
+    )
+
+
+class Agent(Base):
+    """A console account; the password is stored only as an argon2 hash."""
+
+    __tablename__ = "agents"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(ID_LENGTH), nullable=False, unique=True)
+    role = Column(String(16), nullable=False)
+    password_hash = Column(Text, nullable=False)
+    created_at = Column(UTCDateTime(), nullable=False)
+    disabled = Column(Boolean, nullable=False, default=False)
+
+    __table_args__ = (CheckConstraint(_in("role", AGENT_ROLES), name="role"),)
+
+
+REVIEW_STATUSES = ("open", "assigned", "dismissed")
+REVIEW_REASONS = ("low_confidence", "fallback")
+
+
+class ReviewItem(Base):
+    """A user message the NLU was unsure of, waiting for a trainer (bot/trainer/review.py).
+
+    `text` is stored redacted of secrets (bot/redact.py); never the raw message.
+    """
+
+    __tablename__ = "review_items"
+
+    id = Column(Integer, primary_key=True)
+    text = Column(Text, nullable=False)
+    predicted_intent = Column(String(ID_LENGTH), nullable=True)
+    confidence = Column(Float, nullable=True)
+    reason = Column(String(32), nullable=False)
+    language = Column(String(16), nullable=False)
+    sender_id = Column(String(ID_LENGTH), nullable=False, index=True)
+    # Rasa's message id: a message is recorded once, however often an action runs for it.
+    message_id = Column(String(ID_LENGTH), nullable=True, unique=True)
+    status = Column(String(16), nullable=False)
+    created_at = Column(UTCDateTime(), nullable=False)
+    resolved_at = Column(UTCDateTime(), nullable=True)
+    resolved_by = Column(String(ID_LENGTH), nullable=True)
+    assigned_intent = Column(String(ID_LENGTH), nullable=True)
+
+    __table_args__ = (
+        CheckConstraint(_in("status", REVIEW_STATUSES), name="status"),
+        CheckConstraint(_in("reason", REVIEW_REASONS), name="reason"),
+        Index("ix_review_items_status", "status"),
     )

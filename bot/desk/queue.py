@@ -10,7 +10,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.desk.categories import PRIORITY_ORDER, priority_for, response_target
-from bot.desk.errors import AlreadyClaimed, TicketNotFound, TicketResolved
+from bot.desk.errors import AlreadyClaimed, NotHolder, TicketNotFound, TicketResolved
 from bot.desk.events import record_event
 from bot.desk.models import Report, Ticket
 from bot.desk.records import (
@@ -165,6 +165,80 @@ def claim(session: Session, ticket_id: int, agent: str, at: datetime) -> TicketI
         user_id=ticket.user_id,
         kind="claimed",
     )
+    return ticket_info(session, ticket_id)
+
+
+def release(session: Session, ticket_id: int, agent: str, at: datetime) -> TicketInfo:
+    """Put the ticket held by `agent` back in the queue (open, unassigned)."""
+    result = session.execute(
+        update(Ticket)
+        .where(
+            Ticket.id == ticket_id,
+            Ticket.status.in_(("claimed", "pending_user")),
+            Ticket.assignee == agent,
+        )
+        .values(status="open", assignee=None, claimed_at=None, updated_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    ticket = _load(session, ticket_id)
+    if result.rowcount != 1:
+        if ticket.status == "resolved":
+            raise TicketResolved(ticket_id)
+        raise NotHolder(ticket_id, ticket.assignee)
+    record_event(
+        session,
+        at=at,
+        actor=agent,
+        subject_type="ticket",
+        subject_id=ticket_id,
+        user_id=ticket.user_id,
+        kind="released",
+    )
+    return ticket_info(session, ticket_id)
+
+
+def set_status(
+    session: Session, ticket_id: int, status: str, agent: str, at: datetime
+) -> TicketInfo:
+    """Status "pending_user": waiting for the user's answer (the agent takes the ticket if
+    it is free). Status "open": back to work: "claimed" while someone holds it, else "open".
+    """
+    ticket = _load(session, ticket_id)
+    if ticket.status == "resolved":
+        raise TicketResolved(ticket_id)
+    if ticket.assignee not in (None, agent):
+        raise AlreadyClaimed(ticket_id, ticket.assignee)
+    before = ticket.status
+    if status == "pending_user":
+        claimed_at = ticket.claimed_at or at
+        values = {"status": "pending_user", "assignee": agent, "claimed_at": claimed_at}
+    else:
+        values = {"status": "claimed" if ticket.assignee else "open"}
+    # Conditional on what was read: a concurrent claim or resolve makes this match nothing.
+    result = session.execute(
+        update(Ticket)
+        .where(
+            Ticket.id == ticket_id,
+            Ticket.status == before,
+            Ticket.assignee.is_(None) if ticket.assignee is None else Ticket.assignee == agent,
+        )
+        .values(**values, updated_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise AlreadyClaimed(ticket_id, _load(session, ticket_id).assignee or "?")
+    after = values["status"]
+    if after != before:
+        record_event(
+            session,
+            at=at,
+            actor=agent,
+            subject_type="ticket",
+            subject_id=ticket_id,
+            user_id=ticket.user_id,
+            kind="status_changed",
+            detail={"from": before, "to": after},
+        )
     return ticket_info(session, ticket_id)
 
 

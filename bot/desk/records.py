@@ -61,6 +61,8 @@ class SuspensionInfo:
     ends_at: datetime
     lifted_at: datetime | None
     lifted_by: str | None
+    category: str | None = None  # one of models.SUSPENSION_CATEGORIES (console)
+    evidence: dict[str, Any] | None = None  # {"message_ids": [...], "text": "..."}
 
     def is_active(self, now: datetime | None = None) -> bool:
         at = resolve_now(now)
@@ -132,6 +134,20 @@ class TicketDetail:
     ticket: TicketInfo
     reports: tuple[ReportInfo, ...]
     events: tuple[EventInfo, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return _fields_dict(self)
+
+
+@dataclass(frozen=True)
+class AgentInfo:
+    """A console account (never carries the password hash)."""
+
+    id: int
+    name: str
+    role: str
+    created_at: datetime
+    disabled: bool
 
     def to_dict(self) -> dict[str, Any]:
         return _fields_dict(self)

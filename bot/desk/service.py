@@ -18,14 +18,22 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.desk import queue
+from bot.desk import agents, queue, updates
 from bot.desk.categories import HUMAN_HANDOFF, check_category
 from bot.desk.clock import resolve_now
 from bot.desk.db import is_sqlite, make_engine, migrate
-from bot.desk.errors import HandoffRefused
+from bot.desk.errors import AgentExists, HandoffRefused
 from bot.desk.events import check_subject_type, events_of, record_event
-from bot.desk.models import OUTCOMES, TICKET_STATUSES, Suspension, Ticket
+from bot.desk.models import (
+    AGENT_ROLES,
+    OUTCOMES,
+    SUSPENSION_CATEGORIES,
+    TICKET_STATUSES,
+    Suspension,
+    Ticket,
+)
 from bot.desk.records import (
+    AgentInfo,
     EventInfo,
     FiledReport,
     SuspensionInfo,
@@ -37,6 +45,8 @@ from bot.desk.records import (
 from bot.desk.suspensions import active_suspensions, end_suspension, lift_all, suspension_info
 
 MAX_SUSPENSION_HOURS = 24 * 365 * 10
+SETTABLE_STATUSES = ("open", "pending_user")
+MAX_NOTE_CHARS = 10_000
 FILE_ATTEMPTS = 5  # each lost race means the winner's row now exists, so this converges
 
 
@@ -76,11 +86,21 @@ class Desk:
         reason: str,
         agent: str,
         now: datetime | None = None,
+        *,
+        category: str | None = None,
+        evidence: dict[str, Any] | None = None,
     ) -> SuspensionInfo:
-        """Suspend live chat for `hours`; an active suspension is replaced (and recorded)."""
+        """Suspend live chat for `hours`; an active suspension is replaced (and recorded).
+
+        `category` is one of the policy's SUSPENSION_CATEGORIES; `evidence` e.g.
+        {"message_ids": [...], "text": "..."}; both are stored on the row and in the event.
+        """
         user_id = _text(user_id, "user_id")
         reason = _text(reason, "reason")
         agent = _text(agent, "agent")
+        if category is not None:
+            _choice(category, SUSPENSION_CATEGORIES, "category")
+        evidence = _json_fields(evidence) if evidence is not None else None
         if isinstance(hours, bool) or not isinstance(hours, (int, float)):
             raise ValueError(f"hours must be a number, got {hours!r}")
         if not (math.isfinite(hours) and 0 < hours <= MAX_SUSPENSION_HOURS):
@@ -96,6 +116,8 @@ class Desk:
                 agent=agent,
                 starts_at=at,
                 ends_at=at + timedelta(hours=hours),
+                category=category,
+                evidence=evidence,
             )
             session.add(row)
             session.flush()
@@ -121,6 +143,8 @@ class Desk:
                     "reason": reason,
                     "ends_at": row.ends_at.isoformat(),
                     "replaces": [old.id for old in previous],
+                    **({"category": category} if category else {}),
+                    **({"evidence": evidence} if evidence else {}),
                 },
             )
             return suspension_info(row)
@@ -232,6 +256,51 @@ class Desk:
         with self._write() as session:
             return queue.claim(session, ticket_id, agent, at)
 
+    def release(self, ticket_id: int | str, agent: str, now: datetime | None = None) -> TicketInfo:
+        """Give back a ticket `agent` holds: open and unassigned again; NotHolder otherwise."""
+        ticket_id = parse_ticket_ref(ticket_id)
+        agent = _text(agent, "agent")
+        at = resolve_now(now)
+        with self._write() as session:
+            return queue.release(session, ticket_id, agent, at)
+
+    def set_status(
+        self, ticket_id: int | str, status: str, agent: str, now: datetime | None = None
+    ) -> TicketInfo:
+        """Status "open" (back to work) or "pending_user" (waiting for the user); closing a
+        ticket is resolve()."""
+        ticket_id = parse_ticket_ref(ticket_id)
+        _choice(status, SETTABLE_STATUSES, "status")
+        agent = _text(agent, "agent")
+        at = resolve_now(now)
+        with self._write() as session:
+            return queue.set_status(session, ticket_id, status, agent, at)
+
+    def add_note(
+        self, ticket_id: int | str, text: str, agent: str, now: datetime | None = None
+    ) -> EventInfo:
+        """An internal note (staff only) in the ticket's history."""
+        ticket_id = parse_ticket_ref(ticket_id)
+        text = _text(text, "note")
+        if len(text) > MAX_NOTE_CHARS:
+            raise ValueError(f"note must be at most {MAX_NOTE_CHARS} characters")
+        agent = _text(agent, "agent")
+        at = resolve_now(now)
+        with self._write() as session:
+            ticket = queue.ticket_info(session, ticket_id)
+            record_event(
+                session,
+                at=at,
+                actor=agent,
+                subject_type="ticket",
+                subject_id=ticket_id,
+                user_id=ticket.user_id,
+                kind="note",
+                detail={"text": text},
+            )
+            session.flush()
+            return events_of(session, "ticket", ticket_id)[-1]
+
     def resolve(
         self,
         ticket_id: int | str,
@@ -278,6 +347,75 @@ class Desk:
         check_subject_type(subject_type)
         with self._read() as session:
             return events_of(session, subject_type, subject_id)
+
+    def suspensions_for_user(self, user_id: str) -> list[SuspensionInfo]:
+        """All of the user's suspensions, newest first."""
+        with self._read() as session:
+            rows = session.execute(
+                select(Suspension)
+                .where(Suspension.user_id == user_id)
+                .order_by(Suspension.starts_at.desc(), Suspension.id.desc())
+            ).scalars()
+            return [suspension_info(row) for row in rows]
+
+    def recent_suspensions(self, limit: int = 50) -> list[SuspensionInfo]:
+        """The latest suspensions of every user, newest first."""
+        with self._read() as session:
+            rows = session.execute(
+                select(Suspension)
+                .order_by(Suspension.starts_at.desc(), Suspension.id.desc())
+                .limit(limit)
+            ).scalars()
+            return [suspension_info(row) for row in rows]
+
+    # -- agents ------------------------------------------------------------------------
+
+    def add_agent(
+        self, name: str, role: str, password_hash: str, now: datetime | None = None
+    ) -> AgentInfo:
+        """A console account; AgentExists when the name is taken."""
+        name = _text(name, "name")
+        _choice(role, AGENT_ROLES, "role")
+        password_hash = _text(password_hash, "password_hash")
+        at = resolve_now(now)
+        try:
+            with self._write() as session:
+                return agents.agent_info(
+                    agents.create(session, name=name, role=role, password_hash=password_hash, at=at)
+                )
+        except IntegrityError:
+            raise AgentExists(name) from None
+
+    def agent_credentials(self, name: str) -> tuple[AgentInfo, str] | None:
+        """(account, password hash) for sign-in; None when there is no such agent."""
+        with self._read() as session:
+            row = agents.find(session, name)
+            return None if row is None else (agents.agent_info(row), row.password_hash)
+
+    def get_agent(self, name: str) -> AgentInfo | None:
+        with self._read() as session:
+            row = agents.find(session, name)
+            return None if row is None else agents.agent_info(row)
+
+    def set_agent_password(self, name: str, password_hash: str) -> None:
+        """Store a new hash (e.g. rehashed with stronger parameters at sign-in)."""
+        with self._write() as session:
+            row = agents.find(session, name)
+            if row is not None:
+                row.password_hash = _text(password_hash, "password_hash")
+
+    # -- telling users about decisions ---------------------------------------------------
+
+    def untold_decisions(self, user_id: str) -> list[TicketInfo]:
+        """The user's resolved tickets whose outcome the user has not been told yet."""
+        with self._read() as session:
+            ids = updates.untold_ticket_ids(session, user_id)
+            return [queue.ticket_info(session, ticket_id) for ticket_id in ids]
+
+    def mark_told(self, ticket_id: int, actor: str = "bot", now: datetime | None = None) -> bool:
+        """Claim the telling of a decision: True for exactly one caller per decision."""
+        with self._write() as session:
+            return updates.mark_told(session, ticket_id, actor=actor, at=resolve_now(now))
 
 
 def open_desk(url: str | None = None, *, upgrade: bool = True) -> Desk:

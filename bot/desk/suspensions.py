@@ -82,4 +82,6 @@ def suspension_info(row: Suspension) -> SuspensionInfo:
         ends_at=row.ends_at,
         lifted_at=row.lifted_at,
         lifted_by=row.lifted_by,
+        category=row.category,
+        evidence=dict(row.evidence) if row.evidence is not None else None,
     )

@@ -45,3 +45,35 @@ def test_status_lists_own_tickets_only_with_outcome(desk):
     assert first["status"] == "väntar på en handläggare"
     assert first["category"] == "överklagande av avstängning"
     assert second["ticket"] == mine.reference and second["status"].startswith("avslutat")
+
+
+def test_decision_is_told_once_at_next_message_without_repeating_the_lift(desk):
+    from actions.session import ActionCheckSuspensionEachMessage
+
+    desk.suspend("acct-1001", hours=24, reason="rudeness", agent="lena")
+    appeal = desk.file_report("acct-1001", "wrongful_suspension", {"description": "not me"},
+                              "k1").ticket
+    desk.resolve(appeal.id, outcome="lifted", note="brother's laptop", agent="lena")
+
+    hook = ActionCheckSuspensionEachMessage()
+    was_suspended = {"suspended": True, "suspension_notified": True, "language": "sv"}
+    _, messages = run(hook, tracker("hej", "greet", slots=was_suspended))
+    assert responses(messages) == ["utter_decision_lifted"]  # not also "lifted" again
+    assert messages[0]["ticket"] == appeal.reference
+    assert messages[0]["category"] == "överklagande av avstängning"
+    _, again = run(hook, tracker("hej igen", "greet", slots={"language": "sv"}))
+    assert again == []
+    kinds = [e.kind for e in desk.history("ticket", appeal.id)]
+    assert kinds.count("user_told") == 1
+
+
+def test_pushed_update_tells_upheld_decision(desk):
+    from actions.updates import ActionTellTicketUpdates
+
+    desk.suspend("acct-1001", hours=24, reason="threats", agent="lena")
+    appeal = desk.file_report("acct-1001", "wrongful_suspension", {}, "k1").ticket
+    desk.resolve(appeal.id, outcome="upheld", note="evidence is clear", agent="lena")
+    _, messages = run(ActionTellTicketUpdates(), tracker(
+        "", "EXTERNAL_ticket_update", slots={"suspended": True, "suspension_notified": True}))
+    assert responses(messages) == ["utter_decision_upheld"]
+    assert desk.mark_told(appeal.id) is False  # already told

@@ -14,8 +14,10 @@ def test_rasa_data_validate_is_clean():
 
 
 def _rasa_test(model: Path, stories: Path, out: Path):
+    # --e2e: the stories' texts are parsed by the model, so intents and entities are
+    # checked too, not only the dialogue's actions.
     return run_tool("rasa", "test", "core", "--model", str(model), "--stories", str(stories),
-                    "--fail-on-prediction-errors", "--out", str(out))
+                    "--fail-on-prediction-errors", "--e2e", "--out", str(out))
 
 
 def test_conversation_tests_pass_in_both_languages(trained_model, tmp_path):

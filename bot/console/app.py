@@ -1,0 +1,159 @@
+"""The console's app factory and its request pipeline: session, sign-in gate, CSRF."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import importlib
+import logging
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sanic import Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.console import auth, csrf, filters
+from bot.console.transcript import TrackerReader, tracker_db_url
+from bot.desk import Desk
+
+logger = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+PUBLIC_PATHS = ("/login", "/static/")
+Notifier = Callable[[str], Any]
+
+
+def create_app(
+    desk: Desk,
+    secret_key: str,
+    *,
+    tracker_url: str | None = None,
+    notify: Notifier | None = None,
+    secure_cookies: bool = False,
+) -> Sanic:
+    """A console app on `desk`. `notify(user_id)` is called after a decision (default:
+    bot.notify.push_ticket_update when that module exists)."""
+    if not secret_key:
+        raise ValueError("the console needs a secret key")
+    app = Sanic(f"supportbot_console_{uuid.uuid4().hex[:8]}")
+    app.config.FORWARDED_SECRET = None
+    app.ctx.desk = desk
+    app.ctx.secret_key = secret_key
+    app.ctx.secure_cookies = secure_cookies
+    app.ctx.tracker = TrackerReader(tracker_url or tracker_db_url())
+    app.ctx.notify = notify if notify is not None else _default_notifier()
+    app.ctx.templates = Environment(
+        loader=FileSystemLoader(str(HERE / "templates")),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    app.ctx.templates.filters.update(filters.FILTERS)
+    app.static("/static", str(HERE / "static"), name="static")
+
+    app.register_middleware(_load_session, "request")
+    app.register_middleware(_save_session, "response")
+
+    from bot.console import views
+
+    views.register(app)
+
+    @app.listener("after_server_stop")
+    async def _close(app: Sanic, _loop: Any) -> None:
+        app.ctx.tracker.close()
+
+    return app
+
+
+def _default_notifier() -> Notifier | None:
+    try:
+        module = importlib.import_module("bot.notify")
+    except ImportError:
+        return None
+    return getattr(module, "push_ticket_update", None)
+
+
+# -- middleware ------------------------------------------------------------------------
+
+
+async def _load_session(request: Request) -> HTTPResponse | None:
+    app = request.app
+    session = auth.load_session(request.cookies.get(auth.SESSION_COOKIE), app.ctx.secret_key)
+    request.ctx.session = session or {}
+    request.ctx.session_changed = False
+    request.ctx.agent = None
+    name = request.ctx.session.get("agent")
+    if isinstance(name, str):
+        agent = await run_sync(app.ctx.desk.get_agent, name)
+        if agent is not None and not agent.disabled:
+            request.ctx.agent = agent
+    if request.method == "POST" and not csrf.is_valid(
+        request.ctx.session, (request.form or {}).get(csrf.FIELD)
+    ):
+        return response.text(
+            "Forbidden: this form has no valid CSRF token. Reload the page and try again.",
+            status=403,
+        )
+    if request.ctx.agent is None and not request.path.startswith(PUBLIC_PATHS):
+        if request.path.startswith("/api/"):
+            return response.json({"error": "sign in first"}, status=401)
+        return response.redirect("/login")
+    return None
+
+
+async def _save_session(request: Request, resp: HTTPResponse) -> None:
+    if not getattr(request.ctx, "session_changed", False):
+        return
+    session = request.ctx.session
+    if session:
+        resp.cookies[auth.SESSION_COOKIE] = auth.sign_session(session, request.app.ctx.secret_key)
+        cookie = resp.cookies[auth.SESSION_COOKIE]
+        cookie["max-age"] = auth.SESSION_MAX_AGE_S
+    else:
+        resp.cookies[auth.SESSION_COOKIE] = ""
+        cookie = resp.cookies[auth.SESSION_COOKIE]
+        cookie["max-age"] = 0
+    cookie["path"] = "/"
+    cookie["httponly"] = True
+    cookie["samesite"] = "Lax"
+    if request.app.ctx.secure_cookies:
+        cookie["secure"] = True
+
+
+# -- helpers for views -----------------------------------------------------------------
+
+
+def set_session(request: Request, data: dict[str, Any]) -> None:
+    request.ctx.session = data
+    request.ctx.session_changed = True
+
+
+def csrf_token(request: Request) -> str:
+    """The session's token, creating an anonymous session for the sign-in form."""
+    token = request.ctx.session.get("csrf")
+    if not isinstance(token, str):
+        token = csrf.new_token()
+        set_session(request, {**request.ctx.session, "csrf": token})
+    return token
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTTPResponse:
+    page = request.app.ctx.templates.get_template(template)
+    body = page.render(
+        agent=request.ctx.agent,
+        csrf_field=csrf.FIELD,
+        csrf_token=csrf_token(request),
+        path=request.path,
+        **context,
+    )
+    return response.html(body, status=status)
+
+
+async def run_sync(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Desk calls are blocking SQL: run them off the event loop."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, functools.partial(fn, *args, **kwargs))

@@ -1,0 +1,286 @@
+"""Pages and form actions: sign-in, queue, ticket, suspensions."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+from sanic import Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.console import auth, csrf
+from bot.console.app import render, run_sync, set_session
+from bot.desk import CATEGORIES, DeskError, TicketNotFound, format_ticket_ref, parse_ticket_ref
+from bot.desk.clock import utc_now
+from bot.desk.models import SUSPENSION_CATEGORIES, TICKET_STATUSES
+from bot.desk.records import to_plain
+
+logger = logging.getLogger(__name__)
+
+DECISIONS = {"uphold": "upheld", "lift": "lifted"}
+MAX_SUSPENSION_DAYS = 365
+MAX_TEXT = 2000
+
+
+def register(app: Sanic) -> None:
+    app.add_route(index, "/", methods=["GET"])
+    app.add_route(login_page, "/login", methods=["GET"])
+    app.add_route(login, "/login", methods=["POST"])
+    app.add_route(logout, "/logout", methods=["POST"])
+    app.add_route(queue_page, "/queue", methods=["GET"])
+    app.add_route(queue_api, "/api/queue", methods=["GET"])
+    app.add_route(ticket_page, "/tickets/<ref>", methods=["GET"])
+    app.add_route(ticket_action, "/tickets/<ref>/<action>", methods=["POST"])
+    app.add_route(suspensions_page, "/suspensions", methods=["GET"])
+    app.add_route(suspend, "/suspensions", methods=["POST"])
+    app.add_route(lift, "/suspensions/lift", methods=["POST"])
+
+
+def desk_of(request: Request) -> Any:
+    return request.app.ctx.desk
+
+
+def form(request: Request, name: str, limit: int = MAX_TEXT) -> str:
+    return (request.form.get(name) or "").strip()[:limit]
+
+
+def flash_redirect(to: str, message: str, error: bool = False) -> HTTPResponse:
+    """Redirect after POST; the outcome travels in the query string (no JS, no store)."""
+    sep = "&" if "?" in to else "?"
+    return response.redirect(f"{to}{sep}{urlencode({'error' if error else 'ok': message})}")
+
+
+# -- sign-in ---------------------------------------------------------------------------
+
+
+async def index(request: Request) -> HTTPResponse:
+    return response.redirect("/queue")
+
+
+async def login_page(request: Request) -> HTTPResponse:
+    if request.ctx.agent is not None:
+        return response.redirect("/queue")
+    return render(request, "login.html", error=None)
+
+
+async def login(request: Request) -> HTTPResponse:
+    name, password = form(request, "name", 255), request.form.get("password") or ""
+    found = await run_sync(desk_of(request).agent_credentials, name) if name else None
+    agent, stored = found if found else (None, None)
+    ok = await run_sync(auth.verify_password, stored, password)
+    if not ok or agent is None or agent.disabled:
+        logger.info("console sign-in refused for %r", name)
+        return render(request, "login.html", status=401, error="Wrong name or password.")
+    if auth.needs_rehash(stored):
+        await run_sync(desk_of(request).set_agent_password, name, auth.hash_password(password))
+    # A fresh session (and CSRF token) at sign-in: nothing carries over from before.
+    set_session(request, {"agent": agent.name, "csrf": csrf.new_token()})
+    return response.redirect("/queue")
+
+
+async def logout(request: Request) -> HTTPResponse:
+    set_session(request, {})
+    return response.redirect("/login")
+
+
+# -- queue -----------------------------------------------------------------------------
+
+
+def _queue_filters(request: Request) -> dict[str, str | None]:
+    status = request.args.get("status") or None
+    category = request.args.get("category") or None
+    assignee = (request.args.get("assignee") or "").strip() or None
+    if status not in (None, "all", *TICKET_STATUSES):
+        status = None
+    if category not in (None, *CATEGORIES):
+        category = None
+    return {"status": status, "category": category, "assignee": assignee}
+
+
+async def queue_page(request: Request) -> HTTPResponse:
+    filters = _queue_filters(request)
+    tickets = await run_sync(desk_of(request).list_queue, **filters)
+    return render(
+        request,
+        "queue.html",
+        tickets=tickets,
+        filters=filters,
+        statuses=TICKET_STATUSES,
+        categories=CATEGORIES,
+        now=utc_now(),
+        message=request.args.get("ok"),
+        error=request.args.get("error"),
+    )
+
+
+async def queue_api(request: Request) -> HTTPResponse:
+    tickets = await run_sync(desk_of(request).list_queue, **_queue_filters(request))
+    return response.json(to_plain(tickets))
+
+
+# -- ticket ----------------------------------------------------------------------------
+
+
+async def ticket_page(request: Request, ref: str) -> HTTPResponse:
+    desk = desk_of(request)
+    try:
+        detail = await run_sync(desk.get_ticket, ref)
+    except (TicketNotFound, ValueError):
+        return render(request, "error.html", status=404, message=f"No ticket {ref}.")
+    ticket = detail.ticket
+    suspension = await run_sync(desk.active_suspension, ticket.user_id)
+    earlier = [
+        t for t in await run_sync(desk.tickets_for_user, ticket.user_id) if t.id != ticket.id
+    ]
+    transcript = await run_sync(request.app.ctx.tracker.read, ticket.user_id)
+    return render(
+        request,
+        "ticket.html",
+        ticket=ticket,
+        reports=detail.reports,
+        events=detail.events,
+        suspension=suspension,
+        earlier=earlier,
+        transcript=transcript,
+        now=utc_now(),
+        message=request.args.get("ok"),
+        error=request.args.get("error"),
+    )
+
+
+async def ticket_action(request: Request, ref: str, action: str) -> HTTPResponse:
+    desk, agent = desk_of(request), request.ctx.agent.name
+    try:
+        ticket_id = parse_ticket_ref(ref)
+    except ValueError:
+        return render(request, "error.html", status=404, message=f"No ticket {ref}.")
+    page = f"/tickets/{format_ticket_ref(ticket_id)}"
+    try:
+        if action == "claim":
+            t = await run_sync(desk.claim, ticket_id, agent)
+            message = f"You hold {t.reference}."
+        elif action == "release":
+            t = await run_sync(desk.release, ticket_id, agent)
+            message = f"{t.reference} is back in the queue."
+        elif action == "note":
+            await run_sync(desk.add_note, ticket_id, form(request, "note", 10_000), agent)
+            message = "Note added."
+        elif action == "status":
+            status = form(request, "status", 32)
+            if status == "resolved":
+                t = await run_sync(
+                    desk.resolve, ticket_id, "resolved", form(request, "note"), agent
+                )
+                await _notify(request, t.user_id)
+            else:
+                t = await run_sync(desk.set_status, ticket_id, status, agent)
+            message = f"{t.reference} is now {t.status.replace('_', ' ')}."
+        elif action == "decide":
+            outcome = DECISIONS.get(form(request, "decision", 16))
+            if outcome is None:
+                raise ValueError("choose to uphold or to lift the suspension")
+            note = form(request, "note")
+            if not note:
+                raise ValueError("write a note explaining the decision")
+            t = await run_sync(desk.resolve, ticket_id, outcome, note, agent)
+            await _notify(request, t.user_id)
+            message = (
+                "Suspension lifted; the ticket is resolved."
+                if outcome == "lifted"
+                else "Suspension upheld; the ticket is resolved."
+            )
+        else:
+            return render(request, "error.html", status=404, message="Unknown action.")
+    except TicketNotFound:
+        return render(request, "error.html", status=404, message=f"No ticket {ref}.")
+    except (DeskError, ValueError) as exc:
+        return flash_redirect(page, str(exc), error=True)
+    return flash_redirect(page, message)
+
+
+async def _notify(request: Request, user_id: str) -> None:
+    """Tell the user's conversation about the decision (best effort, off the loop)."""
+    notify = request.app.ctx.notify
+    if notify is None:
+        return
+    try:
+        await run_sync(notify, user_id)
+    except Exception:  # the decision is stored; the bot tells the user at their next message
+        logger.exception("could not push the ticket update to %s", user_id)
+
+
+# -- suspensions -----------------------------------------------------------------------
+
+
+async def suspensions_page(request: Request) -> HTTPResponse:
+    desk = desk_of(request)
+    user = (request.args.get("user") or "").strip()
+    if user:
+        rows = await run_sync(desk.suspensions_for_user, user)
+    else:
+        rows = await run_sync(desk.recent_suspensions)
+    return render(
+        request,
+        "suspensions.html",
+        suspensions=rows,
+        user=user,
+        categories=SUSPENSION_CATEGORIES,
+        now=utc_now(),
+        message=request.args.get("ok"),
+        error=request.args.get("error"),
+    )
+
+
+def _message_ids(text: str) -> list[str]:
+    return [part for part in re.split(r"[\s,;]+", text) if part][:100]
+
+
+async def suspend(request: Request) -> HTTPResponse:
+    user = form(request, "user", 255)
+    back = f"/suspensions?{urlencode({'user': user})}" if user else "/suspensions"
+    try:
+        if not user:
+            raise ValueError("enter the user's account id")
+        try:
+            hours = float(form(request, "hours", 16))
+        except ValueError:
+            raise ValueError("the duration must be a number of hours") from None
+        if not 0 < hours <= MAX_SUSPENSION_DAYS * 24:
+            raise ValueError(f"the duration must be between 0 and {MAX_SUSPENSION_DAYS} days")
+        category = form(request, "category", 32)
+        if category not in SUSPENSION_CATEGORIES:
+            raise ValueError("choose the policy category")
+        details = form(request, "reason")
+        reason = category.replace("_", " ") + (f": {details}" if details else "")
+        evidence = {
+            "message_ids": _message_ids(form(request, "message_ids")),
+            "text": form(request, "evidence"),
+        }
+        info = await run_sync(
+            desk_of(request).suspend,
+            user,
+            hours,
+            reason,
+            request.ctx.agent.name,
+            category=category,
+            evidence=evidence,
+        )
+    except (DeskError, ValueError) as exc:
+        return flash_redirect(back, str(exc), error=True)
+    until = f"{info.ends_at:%Y-%m-%d %H:%M} UTC"
+    return flash_redirect(back, f"{info.user_id} is suspended until {until}.")
+
+
+async def lift(request: Request) -> HTTPResponse:
+    user = form(request, "user", 255)
+    back = f"/suspensions?{urlencode({'user': user})}"
+    try:
+        info = await run_sync(desk_of(request).lift, user, request.ctx.agent.name)
+    except (DeskError, ValueError) as exc:
+        return flash_redirect(back, str(exc), error=True)
+    if info is None:
+        return flash_redirect(back, f"{user} has no active suspension.", error=True)
+    return flash_redirect(back, f"The suspension of {user} is lifted.")

@@ -1,0 +1,78 @@
+"""Stratified, seeded splits: every (language, label) keeps its share on each side."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
+
+
+class Labelled(Protocol):
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def lang(self) -> str: ...
+
+
+T = TypeVar("T", bound=Labelled)
+
+
+def _strata(items: Sequence[T], seed: int) -> list[list[T]]:
+    """Items grouped by (lang, label), each group shuffled by a seeded generator.
+
+    Groups are visited in sorted order and sorted by text before shuffling, so the result
+    depends only on the examples and the seed: not on file order or hash randomisation.
+    """
+    groups: dict[tuple[str, str], list[T]] = defaultdict(list)
+    for item in items:
+        groups[(item.lang, item.label)].append(item)
+    rng = random.Random(seed)
+    strata = []
+    for key in sorted(groups):
+        group = sorted(groups[key], key=lambda item: item.text)
+        rng.shuffle(group)
+        strata.append(group)
+    return strata
+
+
+def holdout_split(
+    items: Sequence[T], test_fraction: float = 0.2, seed: int = 42
+) -> tuple[list[T], list[T]]:
+    """(train, test). Each stratum of n >= 2 gives round(n * fraction) to test, at least 1
+    and never all; a stratum of 1 stays in train (nothing to learn it from otherwise)."""
+    if not 0 < test_fraction < 1:
+        raise ValueError("test_fraction must be between 0 and 1")
+    train: list[T] = []
+    test: list[T] = []
+    for group in _strata(items, seed):
+        n_test = (
+            0 if len(group) < 2 else min(len(group) - 1, max(1, round(len(group) * test_fraction)))
+        )
+        test += group[:n_test]
+        train += group[n_test:]
+    return train, test
+
+
+def kfold_splits(items: Sequence[T], k: int = 5, seed: int = 42) -> list[tuple[list[T], list[T]]]:
+    """k (train, test) pairs; every item is in exactly one test fold.
+
+    Items of each stratum are dealt round-robin, starting where the previous stratum
+    stopped, so folds differ in size by at most one.
+    """
+    if k < 2:
+        raise ValueError("k must be at least 2")
+    folds: list[list[T]] = [[] for _ in range(k)]
+    start = 0
+    for group in _strata(items, seed):
+        for i, item in enumerate(group):
+            folds[(start + i) % k].append(item)
+        start = (start + len(group)) % k
+    return [
+        ([item for j, fold in enumerate(folds) if j != i for item in fold], folds[i])
+        for i in range(k)
+    ]

@@ -1,0 +1,70 @@
+"""The user's chat page in a real browser (Debian's chromium driven by Playwright):
+the suspension notice, a form with buttons, and an agent's decision pushed live.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.dialogue.conftest import ROOT, supportbot
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run installs it)"
+)
+USER = "acct-web-77"
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        page = browser.new_page(viewport={"width": 800, "height": 900})
+        page.set_default_timeout(30_000)
+        yield page
+        browser.close()
+
+
+def test_chat_page_shows_notice_files_appeal_and_receives_decision_live(stack, page):
+    supportbot(stack, "suspend", USER, "--hours", "24", "--reason", "personal insults",
+               "--agent", "lena")
+    base = f"http://localhost:{stack.rasa_port}/webhooks/chatpage/"
+    page.goto(base)
+    page.fill("#user", USER)
+    page.click("text=Open chat")
+    page.wait_for_selector(".state.on")
+
+    page.fill("#text", "can I talk to a human please")
+    page.click("#send button")
+    page.wait_for_selector("li.bot >> text=suspended until")
+    page.wait_for_selector("li.bot >> text=can't connect you with a person")
+
+    page.click(".buttons >> text=Appeal the suspension")  # a button the bot offered
+    page.wait_for_selector("li.bot >> text=Why do you think the suspension is a mistake")
+    page.fill("#text", "someone else used my account that evening")
+    page.click("#send button")
+    page.wait_for_selector("li.bot >> text=Your ticket number is SB-")
+
+    [ticket] = json.loads(supportbot(stack, "status", USER, "--json"))["tickets"]
+    supportbot(stack, "queue", "resolve", ticket["reference"], "--outcome", "lifted",
+               "--note", "credible", "--agent", "lena")
+    # Pushed by the server: no reload, no message from the user.
+    page.wait_for_selector("li.bot >> text=lifted your live-chat suspension")
+    shots = ROOT / "docs" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "chat.png"))
+
+
+def test_chat_page_refuses_a_malformed_account_id(stack, page):
+    result = page.goto(f"http://localhost:{stack.rasa_port}/webhooks/chatpage/?user=%3Cscript%3E")
+    assert result.status == 400
+    assert "not an account id" in page.content()

@@ -1,0 +1,1 @@
+"""The custom NLU components in bot/nlu."""
