@@ -12,7 +12,7 @@ import os
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from alembic.util.exc import CommandError
@@ -30,7 +30,7 @@ from bot.desk import (
     migrate,
     parse_ticket_ref,
 )
-from bot.desk.clock import utc_now
+from bot.desk.clock import span, utc_now, when
 from bot.desk.db import head_revision
 from bot.desk.models import OUTCOMES, TICKET_STATUSES
 from bot.desk.records import to_plain
@@ -59,22 +59,6 @@ def clean(value: Any) -> str:
         else ch
         for ch in text
     )
-
-
-def span(delta: timedelta) -> str:
-    """Compact duration: 45s -> "<1m", 3 min -> "3m", 2.5 h -> "2h", 3 days -> "3d"."""
-    seconds = abs(delta.total_seconds())
-    if seconds < 60:
-        return "<1m"
-    if seconds < 3600:
-        return f"{int(seconds // 60)}m"
-    if seconds < 48 * 3600:
-        return f"{int(seconds // 3600)}h"
-    return f"{int(seconds // 86400)}d"
-
-
-def when(moment: datetime | None) -> str:
-    return "-" if moment is None else moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def due_text(ticket: TicketInfo, now: datetime) -> str:

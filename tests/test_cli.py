@@ -199,5 +199,5 @@ def test_python_dash_m_bot(db: str) -> None:
 def test_span() -> None:
     assert span(timedelta(seconds=30)) == "<1m"
     assert span(timedelta(minutes=3)) == "3m"
-    assert span(timedelta(hours=2, minutes=50)) == "2h"
+    assert span(timedelta(hours=2, minutes=50)) == "2h 50m"
     assert span(timedelta(days=3)) == "3d"

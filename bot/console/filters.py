@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from bot.desk.clock import utc_now
-
-
-def span(delta: timedelta) -> str:
-    seconds = abs(delta.total_seconds())
-    if seconds < 60:
-        return "<1m"
-    if seconds < 3600:
-        return f"{int(seconds // 60)}m"
-    if seconds < 48 * 3600:
-        hours, rest = divmod(int(seconds), 3600)
-        minutes = rest // 60
-        return f"{hours}h {minutes:02d}m" if hours < 10 else f"{hours}h"
-    return f"{int(seconds // 86400)}d"
-
-
-def when(moment: datetime | None) -> str:
-    return "-" if moment is None else moment.strftime("%Y-%m-%d %H:%M UTC")
+from bot.desk.clock import span, utc_now, when  # noqa: F401 - when is a filter
 
 
 def age(moment: datetime | None) -> str:

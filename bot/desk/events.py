@@ -36,6 +36,21 @@ def record_event(
     )
 
 
+def record_ticket_event(
+    session: Session,
+    *,
+    ticket_id: int,
+    user_id: str,
+    actor: str,
+    kind: str,
+    at: datetime,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """`record_event` for the most common subject: one of a user's tickets."""
+    record_event(session, at=at, actor=actor, subject_type="ticket", subject_id=ticket_id,
+                 user_id=user_id, kind=kind, detail=detail)
+
+
 def check_subject_type(subject_type: str) -> str:
     if subject_type not in SUBJECT_TYPES:
         raise ValueError(

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.desk.categories import PRIORITY_ORDER, priority_for, response_target
 from bot.desk.errors import AlreadyClaimed, NotHolder, TicketNotFound, TicketResolved
-from bot.desk.events import record_event
+from bot.desk.events import record_ticket_event
 from bot.desk.models import Report, Ticket
 from bot.desk.records import (
     FiledReport,
@@ -53,14 +53,13 @@ def file_once(
         )
         session.add(report)
         session.flush()
-        record_event(
+        record_ticket_event(
             session,
-            at=at,
-            actor=actor,
-            subject_type="ticket",
-            subject_id=ticket.id,
+            ticket_id=ticket.id,
             user_id=user_id,
+            actor=actor,
             kind="report_attached",
+            at=at,
             detail={"report_id": report.id},
         )
         created = False
@@ -82,14 +81,13 @@ def file_once(
         )
         session.add(report)
         session.flush()
-        record_event(
+        record_ticket_event(
             session,
-            at=at,
-            actor=actor,
-            subject_type="ticket",
-            subject_id=ticket.id,
+            ticket_id=ticket.id,
             user_id=user_id,
+            actor=actor,
             kind="created",
+            at=at,
             detail={"category": category, "priority": priority, "report_id": report.id},
         )
         created = True
@@ -156,14 +154,13 @@ def claim(session: Session, ticket_id: int, agent: str, at: datetime) -> TicketI
             return ticket_info(session, ticket_id)  # claiming twice is harmless
         raise AlreadyClaimed(ticket_id, ticket.assignee or "?")
     ticket = _load(session, ticket_id)
-    record_event(
+    record_ticket_event(
         session,
-        at=at,
-        actor=agent,
-        subject_type="ticket",
-        subject_id=ticket_id,
+        ticket_id=ticket_id,
         user_id=ticket.user_id,
+        actor=agent,
         kind="claimed",
+        at=at,
     )
     return ticket_info(session, ticket_id)
 
@@ -185,14 +182,13 @@ def release(session: Session, ticket_id: int, agent: str, at: datetime) -> Ticke
         if ticket.status == "resolved":
             raise TicketResolved(ticket_id)
         raise NotHolder(ticket_id, ticket.assignee)
-    record_event(
+    record_ticket_event(
         session,
-        at=at,
-        actor=agent,
-        subject_type="ticket",
-        subject_id=ticket_id,
+        ticket_id=ticket_id,
         user_id=ticket.user_id,
+        actor=agent,
         kind="released",
+        at=at,
     )
     return ticket_info(session, ticket_id)
 
@@ -229,14 +225,13 @@ def set_status(
         raise AlreadyClaimed(ticket_id, _load(session, ticket_id).assignee or "?")
     after = values["status"]
     if after != before:
-        record_event(
+        record_ticket_event(
             session,
-            at=at,
-            actor=agent,
-            subject_type="ticket",
-            subject_id=ticket_id,
+            ticket_id=ticket_id,
             user_id=ticket.user_id,
+            actor=agent,
             kind="status_changed",
+            at=at,
             detail={"from": before, "to": after},
         )
     return ticket_info(session, ticket_id)

@@ -23,7 +23,7 @@ from bot.desk.categories import HUMAN_HANDOFF, check_category
 from bot.desk.clock import resolve_now
 from bot.desk.db import is_sqlite, make_engine, migrate
 from bot.desk.errors import AgentExists, HandoffRefused
-from bot.desk.events import check_subject_type, events_of, record_event
+from bot.desk.events import check_subject_type, events_of, record_event, record_ticket_event
 from bot.desk.models import (
     AGENT_ROLES,
     OUTCOMES,
@@ -288,14 +288,13 @@ class Desk:
         at = resolve_now(now)
         with self._write() as session:
             ticket = queue.ticket_info(session, ticket_id)
-            record_event(
+            record_ticket_event(
                 session,
-                at=at,
-                actor=agent,
-                subject_type="ticket",
-                subject_id=ticket_id,
+                ticket_id=ticket_id,
                 user_id=ticket.user_id,
+                actor=agent,
                 kind="note",
+                at=at,
                 detail={"text": text},
             )
             session.flush()
@@ -327,14 +326,13 @@ class Desk:
                     agent=agent,
                     detail={"ticket": format_ticket_ref(ticket_id), "ticket_id": ticket_id},
                 )
-            record_event(
+            record_ticket_event(
                 session,
-                at=at,
-                actor=agent,
-                subject_type="ticket",
-                subject_id=ticket_id,
+                ticket_id=ticket_id,
                 user_id=row.user_id,
+                actor=agent,
                 kind="resolved",
+                at=at,
                 detail={
                     "outcome": outcome,
                     "note": note,

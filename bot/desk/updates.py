@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.desk.events import record_event
+from bot.desk.events import record_ticket_event
 from bot.desk.models import Event, Ticket
 
 TOLD = "user_told"
@@ -47,6 +47,6 @@ def mark_told(session: Session, ticket_id: int, *, actor: str, at: datetime) -> 
     ).scalar_one_or_none()
     if ticket is None or ticket_id not in _untold(session, [ticket_id]):
         return False
-    record_event(session, at=at, actor=actor, subject_type="ticket", subject_id=ticket_id,
-                 user_id=ticket.user_id, kind=TOLD, detail={"outcome": ticket.outcome})
+    record_ticket_event(session, ticket_id=ticket_id, user_id=ticket.user_id, actor=actor,
+                        kind=TOLD, at=at, detail={"outcome": ticket.outcome})
     return True
