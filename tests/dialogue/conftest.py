@@ -19,12 +19,12 @@ BIN = Path(sys.executable).parent
 
 
 def run_tool(
-    *args: str, timeout: float = 900, env: dict | None = None
+    *args: str, timeout: float = 900, env: dict | None = None, input_text: str | None = None
 ) -> subprocess.CompletedProcess:
     """Run a project tool (rasa, supportbot) from the venv; show its output if it fails."""
     result = subprocess.run(
         [str(BIN / args[0]), *args[1:]], cwd=ROOT, capture_output=True, text=True,
-        timeout=timeout, env={**os.environ, **(env or {})},
+        timeout=timeout, env={**os.environ, **(env or {})}, input=input_text,
     )
     if result.returncode != 0:
         print(result.stdout[-5000:], result.stderr[-5000:], sep="\n")
@@ -56,10 +56,15 @@ def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory):
     )
     db = f"sqlite:///{tmp / 'desk.db'}"
     running = Stack(rasa_port=_free_port(), actions_port=actions_port,
-                    model=str(trained_model), endpoints=str(endpoints),
-                    env={"SUPPORTBOT_DB_URL": db}, log_dir=tmp / "log")
-    # The CLI pushes decisions to this Rasa, like the console does.
-    running.env["SUPPORTBOT_RASA_URL"] = f"http://localhost:{running.rasa_port}"
+                    console_port=_free_port(), model=str(trained_model),
+                    endpoints=str(endpoints), log_dir=tmp / "log")
+    running.env = {
+        "SUPPORTBOT_DB_URL": db,
+        "SUPPORTBOT_TRACKER_DB_URL": f"sqlite:///{tmp / 'tracker.db'}",
+        "SUPPORTBOT_CONSOLE_SECRET": "test-secret-" + "x" * 32,
+        # The CLI and the console push decisions to this Rasa.
+        "SUPPORTBOT_RASA_URL": f"http://localhost:{running.rasa_port}",
+    }
     running.start()
     running.db = db
     yield running

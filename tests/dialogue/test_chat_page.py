@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.dialogue.conftest import ROOT, supportbot
+from tests.dialogue.conftest import ROOT, run_tool, supportbot
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
@@ -62,6 +62,40 @@ def test_chat_page_shows_notice_files_appeal_and_receives_decision_live(stack, p
     shots = ROOT / "docs" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / "chat.png"))
+
+
+def test_agent_lifts_in_the_console_and_the_users_page_shows_it(stack, page):
+    """Issue 4's whole loop: user appeals on the chat page, an agent decides in the
+    console, the decision appears on the user's page without a reload."""
+    user = "acct-web-88"
+    supportbot(stack, "suspend", user, "--hours", "24", "--reason", "rudeness", "--agent", "lena")
+    run_tool("supportbot", "--db", stack.db, "agent", "add", "maja", "--role", "lead",
+             "--password-stdin", input_text="correct horse battery\n", env=stack.env)
+
+    page.goto(f"http://localhost:{stack.rasa_port}/webhooks/chatpage/?user={user}")
+    page.wait_for_selector(".state.on")
+    page.fill("#text", "I want to appeal my suspension, my brother wrote those messages")
+    page.click("#send button")
+    page.wait_for_selector("li.bot >> text=Why do you think the suspension is a mistake")
+    page.fill("#text", "he used my laptop while I was away")
+    page.click("#send button")
+    page.wait_for_selector("li.bot >> text=Your ticket number is SB-")
+
+    agent = page.context.browser.new_page()  # its own context: the agent's own cookies
+    agent.goto(f"http://localhost:{stack.console_port}/login")
+    agent.get_by_label("Name").fill("maja")
+    agent.get_by_label("Password").fill("correct horse battery")
+    agent.get_by_role("button", name="Sign in").click()
+    [ticket] = json.loads(supportbot(stack, "status", user, "--json"))["tickets"]
+    agent.goto(f"http://localhost:{stack.console_port}/tickets/{ticket['reference']}")
+    agent.get_by_role("button", name="Claim").click()
+    agent.get_by_label("Lift the suspension").check()
+    agent.locator("form.decide textarea").fill("Brother's laptop; credible.")
+    agent.get_by_role("button", name="Decide").click()
+
+    page.wait_for_selector("li.bot >> text=lifted your live-chat suspension")
+    status = json.loads(supportbot(stack, "status", user, "--json"))
+    assert status["suspended"] is False
 
 
 def test_chat_page_refuses_a_malformed_account_id(stack, page):
