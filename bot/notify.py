@@ -12,6 +12,7 @@ import os
 import urllib.parse
 import urllib.request
 
+from bot.local_secrets import rasa_token
 from bot.logs import log_event
 
 logger = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ def push_ticket_update(user_id: str, base_url: str | None = None, timeout: float
     """Ask Rasa to tell `user_id` about decided tickets now; True if Rasa accepted."""
     url = (
         f"{base_url or rasa_url()}/conversations/{urllib.parse.quote(user_id, safe='')}"
-        "/trigger_intent?output_channel=latest"
+        f"/trigger_intent?output_channel=latest&token={urllib.parse.quote(rasa_token())}"
     )
     request = urllib.request.Request(
         url, data=json.dumps({"name": EXTERNAL_INTENT}).encode(), method="POST",
@@ -37,7 +38,9 @@ def push_ticket_update(user_id: str, base_url: str | None = None, timeout: float
         with urllib.request.urlopen(request, timeout=timeout) as response:
             ok = response.status == 200
     except OSError as error:  # URLError, HTTPError, timeouts
-        log_event(logger, "push_failed", logging.WARNING, user=user_id, error=str(error))
+        # str(error) would carry the URL, and with it the token.
+        log_event(logger, "push_failed", logging.WARNING, user=user_id,
+                  error=type(error).__name__, status=getattr(error, "code", None))
         return False
     log_event(logger, "push_sent", user=user_id, ok=ok)
     return ok

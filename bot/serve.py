@@ -13,6 +13,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.local_secrets import rasa_token
+
 ROOT = Path(__file__).resolve().parent.parent
 RASA = str(Path(sys.executable).with_name("rasa"))
 
@@ -32,19 +34,23 @@ class Stack:
         commands = {
             "actions": [RASA, "run", "actions", "--actions", "actions",
                         "--port", str(self.actions_port)],
-            "rasa": [RASA, "run", "--enable-api", "--model", self.model,
-                     "--endpoints", self.endpoints, "--credentials", "credentials.yml",
-                     "--port", str(self.rasa_port), "--cors", "*"],
+            "rasa": [RASA, "run", "--enable-api", "--auth-token", self._rasa_token(),
+                     "--model", self.model, "--endpoints", self.endpoints,
+                     "--credentials", "credentials.yml", "--port", str(self.rasa_port)],
         }
         if self.console_port:
             commands["console"] = [str(Path(RASA).with_name("supportbot")), "console",
                                    "--port", str(self.console_port)]
         return commands
 
+    def _rasa_token(self) -> str:
+        # Same lookup as the pushing side (bot.notify), with this stack's environment.
+        return self.env.get("SUPPORTBOT_RASA_TOKEN") or rasa_token()
+
     def health_url(self, name: str) -> str:
         return {
             "actions": f"http://localhost:{self.actions_port}/health",
-            "rasa": f"http://localhost:{self.rasa_port}/status",
+            "rasa": f"http://localhost:{self.rasa_port}/",  # /status needs the API token
             "console": f"http://localhost:{self.console_port}/login",
         }[name]
 

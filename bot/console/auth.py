@@ -6,14 +6,14 @@ import base64
 import hashlib
 import hmac
 import json
-import os
-import secrets
 import time
 from pathlib import Path
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from bot.local_secrets import local_secret
 
 SECRET_ENV = "SUPPORTBOT_CONSOLE_SECRET"
 SESSION_COOKIE = "sb_console"
@@ -45,18 +45,7 @@ def needs_rehash(password_hash: str) -> bool:
 
 def console_secret(var_dir: Path) -> str:
     """$SUPPORTBOT_CONSOLE_SECRET, else a random key kept in var/ (development only)."""
-    secret = os.environ.get(SECRET_ENV, "").strip()
-    if secret:
-        return secret
-    path = var_dir / "console_secret"
-    if path.exists():
-        return path.read_text().strip()
-    var_dir.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secret + "\n")
-    return secret
+    return local_secret("console_secret", SECRET_ENV, var_dir)
 
 
 # -- signed cookies --------------------------------------------------------------------

@@ -132,6 +132,7 @@ def start_console(tmp: Path, rasa_url: str | None = None) -> Iterator[Console]:
         "SUPPORTBOT_CONSOLE_SECRET": SECRET,
         "SUPPORTBOT_TRACKER_DB_URL": f"sqlite:///{tracker}",
         "SUPPORTBOT_RASA_URL": rasa_url or f"http://127.0.0.1:{free_port()}",  # or nobody
+        "SUPPORTBOT_RASA_TOKEN": "console-test-token",
     }
     log = open(tmp / "console.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(

@@ -190,7 +190,8 @@ def test_deciding_an_appeal_lifts_or_upholds(console: Console, rasa: RasaStub) -
     assert console.desk.get_ticket(ref).ticket.outcome == "lifted"
     # The decision is pushed into the user's conversation (bot.notify, via Rasa's API).
     assert (
-        "/conversations/acct-appeal/trigger_intent?output_channel=latest",
+        "/conversations/acct-appeal/trigger_intent?output_channel=latest"
+        "&token=console-test-token",
         {"name": "EXTERNAL_ticket_update"},
     ) in rasa.requests
 

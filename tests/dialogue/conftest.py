@@ -62,6 +62,7 @@ def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory):
         "SUPPORTBOT_DB_URL": db,
         "SUPPORTBOT_TRACKER_DB_URL": f"sqlite:///{tmp / 'tracker.db'}",
         "SUPPORTBOT_CONSOLE_SECRET": "test-secret-" + "x" * 32,
+        "SUPPORTBOT_RASA_TOKEN": "test-rasa-token",
         # The CLI and the console push decisions to this Rasa.
         "SUPPORTBOT_RASA_URL": f"http://localhost:{running.rasa_port}",
     }

@@ -5,7 +5,10 @@ a hacked account in Swedish over the REST channel, and the urgent ticket is in t
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.request
+
+import pytest
 
 from tests.dialogue.conftest import say, supportbot
 
@@ -55,7 +58,8 @@ def test_conversation_survives_a_rasa_restart_mid_form(stack):
 
 
 def _bot_texts(stack, user: str) -> list[str]:
-    url = f"http://localhost:{stack.rasa_port}/conversations/{user}/tracker"
+    url = (f"http://localhost:{stack.rasa_port}/conversations/{user}/tracker"
+           f"?token={stack.env['SUPPORTBOT_RASA_TOKEN']}")
     with urllib.request.urlopen(url, timeout=30) as response:
         events = json.load(response)["events"]
     return [e.get("text") or "" for e in events if e["event"] == "bot"]
@@ -78,3 +82,11 @@ def test_agent_decision_reaches_the_user_once(stack):
     replies = say(stack, user, "hello again")
     assert not any("lifted" in r for r in replies)  # told once, not again
     assert not any("suspended until" in r for r in replies)
+
+
+def test_rasa_http_api_needs_the_token(stack):
+    """Conversations and trigger_intent are not open to whoever reaches the port."""
+    url = f"http://localhost:{stack.rasa_port}/conversations/{USER}/tracker"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(url, timeout=30)
+    assert refused.value.code == 401
