@@ -7,7 +7,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import time
@@ -15,7 +14,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.serve import RASA, ROOT, Stack
+from bot.serve import RASA, ROOT, Stack, stop_process
 
 WORK = ROOT / "var" / "bench"
 STOCK_DIR = WORK / "stock"
@@ -112,13 +111,7 @@ def start_stock(model: Path, log: Path, timeout: float = 300) -> Server:
     base = f"http://localhost:{port}"
 
     def stop() -> None:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_process(process)
 
     while not _model_loaded(base, token):
         if process.poll() is not None or time.monotonic() - started > timeout:

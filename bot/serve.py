@@ -80,7 +80,7 @@ class Stack:
     def restart(self, name: str, timeout: float = 180) -> None:
         """Stop one server and start it again (conversations must survive this)."""
         with self.hold(name):
-            self._kill(self.processes.pop(name))
+            stop_process(self.processes.pop(name))
             self._spawn(name)
         self.wait_ready(name, timeout)
 
@@ -112,18 +112,20 @@ class Stack:
         if self.supervisor:
             self.supervisor.stop()
         for process in self.processes.values():
-            self._kill(process)
+            stop_process(process)
         self.processes.clear()
 
-    @staticmethod
-    def _kill(process: subprocess.Popen) -> None:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+
+def stop_process(process: subprocess.Popen) -> None:
+    """SIGTERM to the process group, SIGKILL after 20 s (children started with
+    start_new_session=True, so Rasa's own workers go too)."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 class Supervisor(threading.Thread):
