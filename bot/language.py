@@ -41,6 +41,32 @@ SWEDISH_LETTERS = re.compile(r"[åäöÅÄÖ]")
 WORD = re.compile(r"[\w']+", re.UNICODE)
 
 
+# Frequent words of languages the bot does not speak, none of them also an English or
+# Swedish word ("no", "de", "die", "con", "pour", "konto", "en", "on" are left out).
+# Danish and Norwegian are missing on purpose: a Swedish answer serves their readers.
+OTHER_LANGUAGES = {
+    "de": frozenset("""ich nicht und ist mein meine meinen wo warum bitte mich mir wurde
+        habe haben kein keine geld warte seit nur auch noch schon wie wer gehackt
+        einzahlung auszahlung sprechen danke""".split()),
+    "es": frozenset("""por qué puedo hablar nadie cuenta dinero dónde donde está estoy
+        tengo pero para porque cómo como hola gracias nada nunca también hackeada mí""".split()),
+    "fr": frozenset("""je ne pas mon ma mes est pourquoi comment bonjour merci argent
+        compte où suis avec dans c'est j'ai parler quelqu'un piraté""".split()),
+    "fi": frozenset("""minä minun ei ole tili tilini rahat rahani missä miksi kiitos voi
+        haluan puhua""".split()),
+}
+
+
+def other_language(text: str) -> str | None:
+    """The code of a language the bot does not speak, when the message is clearly in it:
+    two or more of its marker words and more of them than English and Swedish ones."""
+    words = [w.lower() for w in WORD.findall(text or "")]
+    ours = sum(w in SWEDISH or w in ENGLISH for w in words)
+    hits = {code: sum(w in markers for w in words) for code, markers in OTHER_LANGUAGES.items()}
+    code, best = max(hits.items(), key=lambda item: item[1])
+    return code if best >= 2 and best > ours else None
+
+
 def detect_language(text: str) -> str | None:
     """Return "sv", "en", or None when the message gives no clear signal."""
     words = [w.lower() for w in WORD.findall(text or "")]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.language import detect_language
+from bot.language import detect_language, other_language
 
 
 @pytest.mark.parametrize("text", [
@@ -24,3 +24,22 @@ def test_english(text):
 @pytest.mark.parametrize("text", ["ok", "BTC", "0x" + "a" * 64, "", "250", "👍"])
 def test_no_signal_keeps_the_session_language(text):
     assert detect_language(text) is None
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Wo ist mein Geld? Ich warte seit Tagen", "de"),
+    ("¿Por qué no puedo hablar con nadie?", "es"),
+    ("Pourquoi je ne peux pas parler à quelqu'un", "fr"),
+    ("Missä rahani ovat? Haluan puhua ihmiselle", "fi"),
+])
+def test_other_languages_are_recognised(text: str, code: str) -> None:
+    assert other_language(text) == code
+
+
+@pytest.mark.parametrize("text", [
+    "where is my deposit", "var är min insättning", "hola", "danke", "no",
+    "I sent 0.5 BTC to the wrong address, para what?", "min kod funkar inte",
+    "ich", "0x" + "ab" * 32, "",
+])
+def test_english_swedish_and_single_foreign_words_are_not_refused(text: str) -> None:
+    assert other_language(text) is None

@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from bot.language import detect_language
+from bot.language import detect_language, other_language
 from bot.redact import find_secrets, placeholder
 
 # Kept: tab and newline (people paste lists). Removed: other C0/C1 controls, bidi
@@ -106,6 +106,7 @@ class RateLimiter:
 # Why a message was answered by the channel instead of Rasa; each names a response in
 # domain/safety.yml (utter_<refusal>).
 EMPTY, TOO_LONG, RATE_LIMITED = "message_empty", "message_too_long", "rate_limited"
+OTHER_LANGUAGE = "message_other_language"
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,10 @@ def screen(
     if not text.strip():
         return Screened("", EMPTY, payload_defused=defused)
     text, kinds = redact_text(text)
+    if other_language(text):
+        # Not read by the NLU (trained on en + sv only, it would guess); the user is told
+        # which languages work. A secret in it was still redacted and is still warned of.
+        return Screened("", OTHER_LANGUAGE, kinds, defused)
     return Screened(text, None, kinds, defused, detect_language(text))
 
 

@@ -282,6 +282,28 @@ def test_oversize_empty_and_binary_messages(stack):
     assert [e["text"] for e in user_events(stack, user)] == ["hello[31m there"]
 
 
+@pytest.mark.parametrize("text", ["😡😡😡", "🙂"])
+def test_emoji_only_gets_the_options_and_opens_nothing(stack, text):
+    user = f"acct-emoji-{len(text)}"
+    suspend(stack, user)
+    status, replies = send(stack, user, text)
+    texts = " ".join(r.get("text", "") for r in replies)
+    # The suspension notice, then the fallback offering the main options: never silence.
+    assert status == 200 and "suspended" in texts and "what I can help with" in texts, texts
+    assert [t for t in desk(stack).list_queue() if t.user_id == user] == []
+
+
+@pytest.mark.parametrize("text", ["Wo ist mein Geld? Ich warte seit Tagen",
+                                  "¿Por qué no puedo hablar con nadie?"])
+def test_other_languages_are_told_which_languages_work(stack, text):
+    user = f"acct-other-{len(text)}"
+    status, replies = send(stack, user, text)
+    assert status == 200 and [r["text"] for r in replies] == [
+        "I can only chat in English or Swedish; please write in one of them. / Jag kan bara "
+        "chatta på engelska eller svenska; skriv gärna på något av dem."]
+    assert user_events(stack, user) == []  # the NLU never guessed at it
+
+
 def test_a_flood_is_answered_and_not_processed(stack):
     user = "acct-flood"
     with ThreadPoolExecutor(max_workers=20) as pool:
