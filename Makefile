@@ -23,7 +23,9 @@ train: install
 run: train
 	mkdir -p var
 	$(BIN)/supportbot db upgrade
-	$(BIN)/python -m bot.serve
+	@# The chat's demo sign-in (pick any account id) unless an identity key is set.
+	SUPPORTBOT_DEV_LOGIN=$${SUPPORTBOT_DEV_LOGIN:-$$(test -n "$$SUPPORTBOT_IDENTITY_KEY" && echo 0 || echo 1)} \
+	  $(BIN)/python -m bot.serve
 
 # Chat in the terminal: the action server in the background, `rasa shell` in front.
 shell: train
@@ -56,3 +58,16 @@ eval: install
 # The same pipeline on BANKING77 and CLINC150 (~30 min on 2 cores); writes bench/results/.
 bench-nlu: install
 	$(BIN)/python -m bot.trainer.bench
+
+# The abuse detector (bot/abuse) on HateCheck and Davidson et al. (~20 s); writes
+# bench/results/abuse.json and abuse.md.
+.PHONY: bench-abuse
+bench-abuse: install
+	$(BIN)/python -m bench.abuse
+
+# Issue 6's load benchmark: our stack and the stock `rasa init` bot under the same load,
+# 1 and 20 users (~6 min); writes bench/results/load.{json,md}. More: BENCH_ARGS="--users
+# 50 --profile --training" (--profile needs `pip install py-spy`).
+.PHONY: bench
+bench: train
+	$(BIN)/python -m bench.load $(BENCH_ARGS)

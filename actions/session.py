@@ -15,8 +15,10 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.abuse import note_abuse
 from actions.desk import get_desk
 from actions.filing import retry_pending_report
+from actions.safety import warn_about_secrets
 from actions.suspension import suspension_slots
 from actions.updates import tell_decisions
 from bot.i18n import lang
@@ -83,17 +85,21 @@ class ActionCheckSuspensionEachMessage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> List[EventType]:
+        warn_about_secrets(dispatcher, tracker)  # first: it needs no database
+        # Calm reply + evidence; never escalates. Before the registry check, so a database
+        # fault does not silence it (it logs its own failure to record).
+        events: List[EventType] = note_abuse(dispatcher, tracker)
         try:
             told = tell_decisions(dispatcher, tracker)
             # A lifted appeal was just told; "your suspension is lifted" would repeat it.
-            events = refresh_suspension(dispatcher, tracker, announce_lift="lifted" not in told)
+            events += refresh_suspension(dispatcher, tracker, announce_lift="lifted" not in told)
             # Messages the bot was unsure of go to the trainers' review inbox, redacted.
             record_if_unsure(get_desk(), tracker.latest_message, tracker.sender_id,
                              lang(tracker.get_slot("language")), REVIEW_THRESHOLD)
         except SQLAlchemyError as error:
             log_event(logger, "suspension_lookup_failed", logging.ERROR,
                       user=tracker.sender_id, error=type(error).__name__)
-            return []
+            return events
         if tracker.get_slot("pending_report"):
             events += retry_pending_report(dispatcher, tracker)
         return events

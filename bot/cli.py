@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -19,6 +20,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from bot.channels.cli import register as register_token
 from bot.console.commands import register as register_console
 from bot.desk import (
     CATEGORIES,
@@ -152,6 +154,12 @@ def cmd_status(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
         ]
     lines.append("")
     lines.append(ticket_table(tickets, now) if tickets else "No tickets.")
+    # Abuse evidence: counts by category here; the redacted texts with --json or the console.
+    abuse = data["abuse_evidence"] = desk.abuse_evidence(args.user)
+    if abuse:
+        kinds = Counter(e.category.replace("_", " ") for e in abuse)
+        lines.append(f"Abuse evidence: {len(abuse)} message(s) flagged ("
+                     + ", ".join(f"{n} {k}" for k, n in kinds.most_common()) + ").")
     return data, "\n".join(lines)
 
 
@@ -293,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_validate(commands, [common])  # rasa data validate + the checks it lacks
     register_review(commands, [common])  # the review inbox of unsure messages
     register_console(commands, command)  # agent accounts and the web console
+    register_token(commands, [common])  # chat sign-in tokens for demos and tests
     return parser
 
 

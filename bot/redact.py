@@ -196,7 +196,8 @@ _CODE_WORD = (
     r"säkerhetskod(?:en)?|bekräftelsekod(?:en)?|sms-kod(?:en)?|2fa-kod(?:en)?|"
     r"google authenticator|bankid)"
 )
-_DIGITS = r"(?P<code>\d{4,8}|\d{3}[ -]\d{3}|\d{4}[ -]\d{4})"
+# Longest form first: "7301 8264" must go whole, not as "7301" leaving "8264".
+_DIGITS = r"(?P<code>\d{4}[ -]\d{4}|\d{3}[ -]\d{3}|\d{4,8})"
 # What follows a number that is an amount, not a code.
 _NOT_A_CODE_AFTER = (
     r"(?![.,]\d|[-/:]\d|\s*(?:%|\$|€|kr\b|sek\b|usd\b|eur\b|dollars?\b|euros?\b|kronor\b|"

@@ -1,22 +1,33 @@
 """Start the action server, the Rasa server and the agent console together (`make run`,
 end-to-end tests). They are child processes; stopping this one (Ctrl-C, SIGTERM) stops them.
+A supervisor thread restarts any that dies, with back-off, so `make run` is never left
+with a dead action server (messages meanwhile wait in the outbox: bot/channels/delivery).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.local_secrets import rasa_token
+from bot.logs import log_event
 
+logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 RASA = str(Path(sys.executable).with_name("rasa"))
+
+
+# Rasa sends usage data and crash reports to its servers by default; nothing about
+# users may leave the machine unasked. Set the variable to "true" to opt in.
+NO_TELEMETRY = {"RASA_TELEMETRY_ENABLED": "false"}
 
 
 @dataclass
@@ -26,9 +37,11 @@ class Stack:
     console_port: int | None = None  # the agent console, when wanted
     model: str = "models"
     endpoints: str = "endpoints.yml"
+    credentials: str = "credentials.yml"
     env: dict[str, str] = field(default_factory=dict)
     log_dir: Path = ROOT / "var" / "log"
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    supervisor: Supervisor | None = None
 
     def commands(self) -> dict[str, list[str]]:
         commands = {
@@ -36,7 +49,7 @@ class Stack:
                         "--port", str(self.actions_port)],
             "rasa": [RASA, "run", "--enable-api", "--auth-token", self._rasa_token(),
                      "--model", self.model, "--endpoints", self.endpoints,
-                     "--credentials", "credentials.yml", "--port", str(self.rasa_port)],
+                     "--credentials", self.credentials, "--port", str(self.rasa_port)],
         }
         if self.console_port:
             commands["console"] = [str(Path(RASA).with_name("supportbot")), "console",
@@ -54,24 +67,32 @@ class Stack:
             "console": f"http://localhost:{self.console_port}/login",
         }[name]
 
-    def start(self, timeout: float = 180) -> Stack:
+    def start(self, timeout: float = 180, supervise: bool = True) -> Stack:
         for name in self.commands():
             self._spawn(name)
         for name in self.commands():
             self.wait_ready(name, timeout)
+        if supervise:
+            self.supervisor = Supervisor(self)
+            self.supervisor.start()
         return self
 
     def restart(self, name: str, timeout: float = 180) -> None:
         """Stop one server and start it again (conversations must survive this)."""
-        self._kill(self.processes.pop(name))
-        self._spawn(name)
+        with self.hold(name):
+            stop_process(self.processes.pop(name))
+            self._spawn(name)
         self.wait_ready(name, timeout)
+
+    def hold(self, name: str) -> Held:
+        """`with stack.hold(name):` the supervisor leaves that server alone."""
+        return Held(self.supervisor, name)
 
     def _spawn(self, name: str) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
         self.processes[name] = subprocess.Popen(
-            self.commands()[name], cwd=ROOT, env={**os.environ, **self.env},
+            self.commands()[name], cwd=ROOT, env={**NO_TELEMETRY, **os.environ, **self.env},
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
 
@@ -88,19 +109,87 @@ class Stack:
             time.sleep(0.5)
 
     def stop(self) -> None:
+        if self.supervisor:
+            self.supervisor.stop()
         for process in self.processes.values():
-            self._kill(process)
+            stop_process(process)
         self.processes.clear()
 
-    @staticmethod
-    def _kill(process: subprocess.Popen) -> None:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+
+def stop_process(process: subprocess.Popen) -> None:
+    """SIGTERM to the process group, SIGKILL after 20 s (children started with
+    start_new_session=True, so Rasa's own workers go too)."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+class Supervisor(threading.Thread):
+    """Restarts a server that exited, after 1, 2, 4 … 60 s (reset once it ran a minute)."""
+
+    POLL_S, FIRST_DELAY_S, MAX_DELAY_S, STABLE_S = 0.5, 1.0, 60.0, 60.0
+
+    def __init__(self, stack: Stack) -> None:
+        super().__init__(name="supervisor", daemon=True)
+        self.stack = stack
+        self.held: set[str] = set()  # not restarted while held (tests, planned restarts)
+        self.restarts: dict[str, int] = {}
+        self.lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._started_at = {name: time.monotonic() for name in stack.processes}
+        self._failures: dict[str, int] = {}
+        self._due: dict[str, float] = {}
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self.is_alive():
+            self.join(timeout=5)
+
+    def run(self) -> None:
+        while not self._stopping.wait(self.POLL_S):
+            with self.lock:
+                for name, process in list(self.stack.processes.items()):
+                    if name not in self.held and process.poll() is not None:
+                        self._restart_when_due(name, process.returncode)
+
+    def _restart_when_due(self, name: str, code: int | None) -> None:
+        now = time.monotonic()
+        if name not in self._due:
+            ran = now - self._started_at.get(name, now)
+            failures = 0 if ran > self.STABLE_S else self._failures.get(name, 0)
+            delay = min(self.MAX_DELAY_S, self.FIRST_DELAY_S * 2 ** failures)
+            self._failures[name] = failures + 1
+            self._due[name] = now + delay
+            log_event(logger, "process_exited", logging.ERROR, process=name, code=code,
+                      ran_s=round(ran, 1), restart_in_s=delay)
+        if now >= self._due[name]:
+            del self._due[name]
+            self.stack._spawn(name)
+            self._started_at[name] = now
+            self.restarts[name] = self.restarts.get(name, 0) + 1
+            log_event(logger, "process_restarted", logging.WARNING, process=name,
+                      pid=self.stack.processes[name].pid, restarts=self.restarts[name])
+
+
+class Held:
+    """Keeps the supervisor away from one server (see Stack.hold)."""
+
+    def __init__(self, supervisor: Supervisor | None, name: str) -> None:
+        self.supervisor, self.name = supervisor, name
+
+    def __enter__(self) -> None:
+        if self.supervisor:
+            with self.supervisor.lock:
+                self.supervisor.held.add(self.name)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.supervisor:
+            with self.supervisor.lock:
+                self.supervisor.held.discard(self.name)
 
 
 def _answers(url: str) -> bool:
@@ -118,6 +207,7 @@ def _interrupt(signum: int, frame: object) -> None:
 def main() -> int:
     # The servers run in their own process groups, so stop them on SIGTERM as on Ctrl-C.
     signal.signal(signal.SIGTERM, _interrupt)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     stack = Stack(console_port=8080)
     try:
         stack.start()
@@ -125,7 +215,7 @@ def main() -> int:
         print("  chat page      http://localhost:5005/webhooks/chatpage/")
         print("  agent console  http://localhost:8080/  (add an agent: supportbot agent add NAME)")
         print("  REST channel   http://localhost:5005/webhooks/rest/webhook", flush=True)
-        while all(p.poll() is None for p in stack.processes.values()):
+        while True:  # the supervisor restarts what dies
             time.sleep(1)
     except KeyboardInterrupt:
         pass

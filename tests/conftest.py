@@ -1,7 +1,15 @@
 """Defaults for every test: never push into a developer's running bot, never write a
-token into the repository's var/."""
+token into the repository's var/. And the real stack, one per test session, for every
+folder that needs it (tests/dialogue, tests/channels, ...)."""
+
+import os
+import socket
+from pathlib import Path
 
 import pytest
+
+from bot.serve import Stack
+from tests.dialogue.conftest import ROOT, run_tool
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -10,3 +18,47 @@ def _isolated_rasa_api():
         patch.setenv("SUPPORTBOT_RASA_URL", "http://127.0.0.1:9")  # discard port: nobody
         patch.setenv("SUPPORTBOT_RASA_TOKEN", "test-token")
         yield
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    result = run_tool("rasa", "train", "--domain", "domain", "--data", "data",
+                      "--config", "config.yml", "--out", "models")
+    assert result.returncode == 0, "rasa train failed"
+    return max(ROOT.glob("models/*.tar.gz"), key=os.path.getmtime)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory):
+    tmp = tmp_path_factory.mktemp("stack")
+    actions_port = _free_port()
+    endpoints = tmp / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://localhost:{actions_port}/webhook"\n'
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp / 'tracker.db'}\n"
+    )
+    db = f"sqlite:///{tmp / 'desk.db'}"
+    running = Stack(rasa_port=_free_port(), actions_port=actions_port,
+                    console_port=_free_port(), model=str(trained_model),
+                    endpoints=str(endpoints), log_dir=tmp / "log")
+    running.env = {
+        "SUPPORTBOT_DB_URL": db,
+        "SUPPORTBOT_TRACKER_DB_URL": f"sqlite:///{tmp / 'tracker.db'}",
+        "SUPPORTBOT_CONSOLE_SECRET": "test-secret-" + "x" * 32,
+        "SUPPORTBOT_RASA_TOKEN": "test-rasa-token",
+        # The CLI and the console push decisions to this Rasa.
+        "SUPPORTBOT_RASA_URL": f"http://localhost:{running.rasa_port}",
+        # Production sign-in: every chat message carries a token signed with this key.
+        "SUPPORTBOT_IDENTITY_KEY": "test-identity-key-" + "k" * 32,
+        "SUPPORTBOT_DEV_LOGIN": "0",
+    }
+    running.start()
+    running.db = db
+    yield running
+    running.stop()

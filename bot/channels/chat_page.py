@@ -8,23 +8,38 @@ a demo account id; the exchange's signed token replaces that in production (issu
 from __future__ import annotations
 
 import html
-import os
-import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
-from sanic import Blueprint, response
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels import api_guard
+from bot.channels.identity import ACCOUNT_ID, dev_login
+
 STATIC = Path(__file__).with_name("static")
-ACCOUNT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
-def dev_login_enabled() -> bool:
-    return os.environ.get("SUPPORTBOT_DEV_LOGIN", "1") != "0"
+def page_for(user: str, dev: bool, template: str, picker: str) -> tuple[int, str]:
+    """(status, html) of the chat page for `?user=`; the user is ignored in production,
+    where the page signs in with its token."""
+    if not dev:
+        return 200, template.replace("{{USER}}", "")
+    if not user:
+        return 200, picker
+    if not ACCOUNT_ID.match(user):
+        return 400, picker.replace(
+            "<!--error-->", '<p class="error">That is not an account id.</p>')
+    return 200, template.replace("{{USER}}", html.escape(user))
+
+
+class _PageBlueprint(Blueprint):
+    def register(self, app: Sanic, options: dict[str, Any]) -> None:
+        api_guard.register_with(app)  # malformed JSON to Rasa's API: 400, not 500
+        super().register(app, options)
 
 
 class ChatPage(InputChannel):
@@ -41,21 +56,14 @@ class ChatPage(InputChannel):
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
-        page = Blueprint("chatpage", __name__)
+        page = _PageBlueprint("chatpage", __name__)
         template = (STATIC / "chat.html").read_text(encoding="utf-8")
         picker = (STATIC / "pick_user.html").read_text(encoding="utf-8")
 
         @page.route("/", methods=["GET"])
         async def chat(request: Request) -> HTTPResponse:
-            if not dev_login_enabled():
-                return response.text("Open the chat from your account page.", status=403)
-            user = request.args.get("user", "")
-            if not user:
-                return response.html(picker)
-            if not ACCOUNT_ID.match(user):
-                return response.html(picker.replace(
-                    "<!--error-->", '<p class="error">That is not an account id.</p>'), 400)
-            return response.html(template.replace("{{USER}}", html.escape(user)))
+            status, body = page_for(request.args.get("user", ""), dev_login(), template, picker)
+            return response.html(body, status=status)
 
         @page.route("/static/<name>", methods=["GET"])
         async def static(request: Request, name: str) -> HTTPResponse:

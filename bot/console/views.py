@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 DECISIONS = {"uphold": "upheld", "lift": "lifted"}
 MAX_SUSPENSION_DAYS = 365
 MAX_TEXT = 2000
+ABUSE_LIMIT = 100  # evidence rows shown per user, newest first
 
 
 def register(app: Sanic) -> None:
@@ -136,9 +137,13 @@ async def ticket_page(request: Request, ref: str) -> HTTPResponse:
         t for t in await run_sync(desk.tickets_for_user, ticket.user_id) if t.id != ticket.id
     ]
     transcript = await run_sync(request.app.ctx.tracker.read, ticket.user_id)
+    abuse = await run_sync(desk.abuse_evidence, ticket.user_id, ABUSE_LIMIT)
     return render(
         request,
         "ticket.html",
+        abuse_evidence=abuse,
+        abuse_limit=ABUSE_LIMIT,
+        flagged_ids={e.message_id for e in abuse if e.message_id},
         ticket=ticket,
         reports=detail.reports,
         events=detail.events,
@@ -218,13 +223,17 @@ async def _notify(request: Request, user_id: str) -> None:
 async def suspensions_page(request: Request) -> HTTPResponse:
     desk = desk_of(request)
     user = (request.args.get("user") or "").strip()
+    abuse = None
     if user:
         rows = await run_sync(desk.suspensions_for_user, user)
+        abuse = await run_sync(desk.abuse_evidence, user, ABUSE_LIMIT)
     else:
         rows = await run_sync(desk.recent_suspensions)
     return render(
         request,
         "suspensions.html",
+        abuse_evidence=abuse,
+        abuse_limit=ABUSE_LIMIT,
         suspensions=rows,
         user=user,
         categories=SUSPENSION_CATEGORIES,

@@ -25,6 +25,7 @@ from bot.desk.errors import (
     TicketNotFound,
     TicketResolved,
 )
+from bot.desk.evidence import AbuseEvidenceInfo
 from bot.desk.records import (
     AgentInfo,
     EventInfo,
@@ -39,6 +40,7 @@ from bot.desk.records import (
 from bot.desk.service import Desk, open_desk
 
 __all__ = [
+    "AbuseEvidenceInfo",
     "APPEAL_CATEGORIES",
     "CATEGORIES",
     "HUMAN_HANDOFF",

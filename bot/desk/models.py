@@ -228,3 +228,26 @@ class ReviewItem(Base):
         CheckConstraint(_in("reason", REVIEW_REASONS), name="reason"),
         Index("ix_review_items_status", "status"),
     )
+
+
+class AbuseEvidence(Base):
+    """A user message the abuse detector flagged (bot/abuse), kept for agents.
+
+    Evidence only: recording it changes no ticket, priority or suspension. `text` is
+    stored redacted of secrets (bot/redact.py), never the raw message.
+    """
+
+    __tablename__ = "abuse_evidence"
+
+    id = Column(Integer, primary_key=True)
+    user_id = Column(String(ID_LENGTH), nullable=False, index=True)  # the Rasa sender id
+    # Rasa's message id: a message is recorded once, however often the hook runs for it.
+    message_id = Column(String(ID_LENGTH), nullable=True, unique=True)
+    category = Column(String(32), nullable=False)
+    score = Column(Float, nullable=False)
+    text = Column(Text, nullable=False)
+    language = Column(String(16), nullable=True)
+    signals = Column(String(ID_LENGTH), nullable=False)  # which detector parts fired
+    created_at = Column(UTCDateTime(), nullable=False)
+
+    __table_args__ = (CheckConstraint(_in("category", SUSPENSION_CATEGORIES), name="category"),)

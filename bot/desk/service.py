@@ -18,17 +18,19 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.desk import agents, queue, updates
+from bot.desk import agents, evidence, queue, updates
 from bot.desk.categories import HUMAN_HANDOFF, check_category
 from bot.desk.clock import resolve_now
 from bot.desk.db import is_sqlite, make_engine, migrate
 from bot.desk.errors import AgentExists, HandoffRefused
 from bot.desk.events import check_subject_type, events_of, record_event, record_ticket_event
+from bot.desk.evidence import AbuseEvidenceInfo
 from bot.desk.models import (
     AGENT_ROLES,
     OUTCOMES,
     SUSPENSION_CATEGORIES,
     TICKET_STATUSES,
+    AbuseEvidence,
     Suspension,
     Ticket,
 )
@@ -401,6 +403,63 @@ class Desk:
             row = agents.find(session, name)
             if row is not None:
                 row.password_hash = _text(password_hash, "password_hash")
+
+    # -- abuse evidence ----------------------------------------------------------------
+
+    def record_abuse(
+        self,
+        user_id: str,
+        text: str,
+        category: str,
+        score: float,
+        *,
+        signals: str = "",
+        language: str | None = None,
+        message_id: str | None = None,
+        now: datetime | None = None,
+    ) -> AbuseEvidenceInfo | None:
+        """Keep a flagged message as evidence on the user, its text redacted of secrets.
+
+        Returns None when `message_id` is already recorded (the hook may run twice for a
+        message). Touches nothing else: abuse never escalates by itself.
+        """
+        user_id = _text(user_id, "user_id")
+        _choice(category, SUSPENSION_CATEGORIES, "category")
+        if isinstance(score, bool) or not isinstance(score, (int, float)):
+            raise ValueError(f"score must be a number, got {score!r}")
+        if not (math.isfinite(score) and 0 <= score <= 1):
+            raise ValueError(f"score must be between 0 and 1, got {score}")
+        row = AbuseEvidence(
+            user_id=user_id,
+            message_id=(message_id or None),
+            category=category,
+            score=float(score),
+            text=evidence.evidence_text(text) or "(empty)",
+            language=language,
+            signals=(signals or "")[:255],
+            created_at=resolve_now(now),
+        )
+        try:
+            with self._write() as session:
+                if message_id and evidence.find_by_message(session, message_id) is not None:
+                    return None
+                session.add(row)
+                session.flush()
+                return evidence.evidence_info(row)
+        except IntegrityError:
+            # A concurrent run stored this message first.
+            if message_id is None:
+                raise
+            return None
+
+    def abuse_evidence(self, user_id: str, limit: int = 100) -> list[AbuseEvidenceInfo]:
+        """The user's flagged messages, newest first (at most `limit`)."""
+        with self._read() as session:
+            return evidence.of_user(session, user_id, limit)
+
+    def abuse_count(self, user_id: str) -> int:
+        with self._read() as session:
+            return evidence.count_of_user(session, user_id)
 
     # -- telling users about decisions ---------------------------------------------------
 

@@ -1,17 +1,15 @@
-"""A model trained once per test session (rasa skips training when models/ is current)."""
+"""Helpers for tests against the running stack (the `stack` fixture: tests/conftest.py)."""
 
 from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import urllib.request
 from pathlib import Path
 
-import pytest
-
+from bot.channels.identity import issue_token
 from bot.serve import Stack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,53 +29,24 @@ def run_tool(
     return result
 
 
-@pytest.fixture(scope="session")
-def trained_model() -> Path:
-    result = run_tool("rasa", "train", "--domain", "domain", "--data", "data",
-                      "--config", "config.yml", "--out", "models")
-    assert result.returncode == 0, "rasa train failed"
-    return max(ROOT.glob("models/*.tar.gz"), key=os.path.getmtime)
+def token_for(stack: Stack, account: str) -> str:
+    """A sign-in token as the exchange's site mints it for `account`."""
+    return issue_token(account, stack.env["SUPPORTBOT_IDENTITY_KEY"])
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory):
-    tmp = tmp_path_factory.mktemp("stack")
-    actions_port = _free_port()
-    endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://localhost:{actions_port}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp / 'tracker.db'}\n"
-    )
-    db = f"sqlite:///{tmp / 'desk.db'}"
-    running = Stack(rasa_port=_free_port(), actions_port=actions_port,
-                    console_port=_free_port(), model=str(trained_model),
-                    endpoints=str(endpoints), log_dir=tmp / "log")
-    running.env = {
-        "SUPPORTBOT_DB_URL": db,
-        "SUPPORTBOT_TRACKER_DB_URL": f"sqlite:///{tmp / 'tracker.db'}",
-        "SUPPORTBOT_CONSOLE_SECRET": "test-secret-" + "x" * 32,
-        "SUPPORTBOT_RASA_TOKEN": "test-rasa-token",
-        # The CLI and the console push decisions to this Rasa.
-        "SUPPORTBOT_RASA_URL": f"http://localhost:{running.rasa_port}",
-    }
-    running.start()
-    running.db = db
-    yield running
-    running.stop()
+def chat_url(stack: Stack, account: str) -> str:
+    """The chat page as the exchange's site links to it, signed in as `account`."""
+    return (f"http://localhost:{stack.rasa_port}/webhooks/chatpage/"
+            f"#token={token_for(stack, account)}")
 
 
 def say(stack: Stack, sender: str, text: str) -> list[str]:
-    """One message over the REST channel; the bot's reply texts."""
+    """One message over the REST channel, signed in as `sender`; the bot's reply texts."""
     request = urllib.request.Request(
         f"http://localhost:{stack.rasa_port}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": text}).encode(),
-        headers={"Content-Type": "application/json"},
+        data=json.dumps({"message": text}).encode(),
+        headers={"Content-Type": "application/json",
+                 "Authorization": f"Bearer {token_for(stack, sender)}"},
     )
     with urllib.request.urlopen(request, timeout=60) as response:
         return [m.get("text", "") for m in json.load(response)]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.dialogue.conftest import ROOT, run_tool, supportbot
+from tests.dialogue.conftest import ROOT, chat_url, run_tool, supportbot
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
@@ -37,11 +37,10 @@ def page():
 def test_chat_page_shows_notice_files_appeal_and_receives_decision_live(stack, page):
     supportbot(stack, "suspend", USER, "--hours", "24", "--reason", "personal insults",
                "--agent", "lena")
-    base = f"http://localhost:{stack.rasa_port}/webhooks/chatpage/"
-    page.goto(base)
-    page.fill("#user", USER)
-    page.click("text=Open chat")
+    page.goto(chat_url(stack, USER))  # signed in by the exchange's token
     page.wait_for_selector(".state.on")
+    assert page.inner_text("header .who") == USER
+    assert "token" not in page.url  # dropped from the address bar
 
     page.fill("#text", "can I talk to a human please")
     page.click("#send button")
@@ -72,7 +71,7 @@ def test_agent_lifts_in_the_console_and_the_users_page_shows_it(stack, page):
     run_tool("supportbot", "--db", stack.db, "agent", "add", "maja", "--role", "lead",
              "--password-stdin", input_text="correct horse battery\n", env=stack.env)
 
-    page.goto(f"http://localhost:{stack.rasa_port}/webhooks/chatpage/?user={user}")
+    page.goto(chat_url(stack, user))
     page.wait_for_selector(".state.on")
     page.fill("#text", "I want to appeal my suspension, my brother wrote those messages")
     page.click("#send button")
@@ -98,7 +97,10 @@ def test_agent_lifts_in_the_console_and_the_users_page_shows_it(stack, page):
     assert status["suspended"] is False
 
 
-def test_chat_page_refuses_a_malformed_account_id(stack, page):
-    result = page.goto(f"http://localhost:{stack.rasa_port}/webhooks/chatpage/?user=%3Cscript%3E")
-    assert result.status == 400
-    assert "not an account id" in page.content()
+def test_chat_page_without_a_token_signs_no_one_in(stack, page):
+    """Production: `?user=` names no one; without the site's token the page says why.
+    (The development picker's checks: tests/channels/test_guard.py.)"""
+    page.goto(f"http://localhost:{stack.rasa_port}/webhooks/chatpage/?user=acct-web-77")
+    page.wait_for_selector("li.error >> text=open the chat from your account page")
+    assert page.inner_text("header .who") == ""
+    assert page.is_disabled("#text")

@@ -64,6 +64,14 @@ def test_holdout_is_deterministic_and_seeded() -> None:
     assert holdout_split(corpus(), 0.2, seed=7)[1] != holdout_split(corpus(), 0.2, seed=8)[1]
 
 
+def test_adding_examples_keeps_the_old_test_texts_in_test() -> None:
+    before = holdout_split(corpus(), 0.2, seed=42)[1]
+    grown = corpus() + [Ex(f"sv new hacked {i}", "report_account_hacked", "sv") for i in range(9)]
+    after = holdout_split(grown, 0.2, seed=42)[1]
+    # 41 -> 50 examples: the test share grows from 8 to 10; nearly all old ones stay.
+    assert len(set(before) & set(after)) >= len(before) - 2
+
+
 def test_small_strata_keep_one_example_on_each_side() -> None:
     items = [Ex("a", "x", "en"), Ex("b", "x", "en")]
     train, test = holdout_split(items, 0.01, seed=0)

@@ -1,0 +1,83 @@
+"""The guard around Rasa's remote actions, active only for turns `deliver` runs.
+
+Rasa 3.6 catches every Exception of a custom action call (processor._run_action,
+ActionExtractSlots._run_custom_action), logs it and saves the tracker with the action's
+events lost. Inside `deliver` a call that cannot reach the action server, gets a 5xx or
+takes longer than SUPPORTBOT_ACTION_TIMEOUT raises `ActionServerUnavailable` instead: a
+BaseException, so it passes Rasa's handlers and aborts the turn before `save_tracker`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import os
+from typing import Any
+
+import aiohttp
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.utils.endpoints import ClientResponseError
+
+
+def env_float(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+ACTION_TIMEOUT = env_float("SUPPORTBOT_ACTION_TIMEOUT", 10.0)  # one action call of a turn
+
+
+class ActionServerUnavailable(BaseException):  # noqa: N818 - a signal, like CancelledError
+    """Aborts the turn: BaseException, so Rasa's `except Exception` lets it through."""
+
+    def __init__(self, kind: str, action: str) -> None:
+        super().__init__(f"{action}: action server {kind}")
+        self.kind = kind  # "down" (no connection), "error" (5xx), "slow" (timeout)
+
+
+_guarded: contextvars.ContextVar[bool] = contextvars.ContextVar("supportbot_guarded",
+                                                                default=False)
+
+
+def _unavailable_kind(error: BaseException) -> str | None:
+    """Why an action call failed when the action server is at fault; None otherwise."""
+    if isinstance(error, ActionExecutionRejection):
+        return None  # the action server answered: a form rejected the input
+    cause = error.__cause__ or error.__context__
+    if isinstance(cause, ClientResponseError):
+        return "error" if cause.status >= 500 else None
+    if isinstance(cause, aiohttp.ClientConnectionError):
+        return "down"
+    if isinstance(cause, (aiohttp.ClientError, asyncio.TimeoutError)):
+        return "error"
+    return None
+
+
+def install_guard() -> None:
+    """Patch RemoteAction.run once; the guard acts only inside `deliver`."""
+    if getattr(RemoteAction.run, "_supportbot_guard", False):
+        return
+    original = RemoteAction.run
+
+    async def run(self: RemoteAction, *args: Any, **kwargs: Any) -> Any:
+        if not _guarded.get():
+            return await original(self, *args, **kwargs)
+        try:
+            return await asyncio.wait_for(original(self, *args, **kwargs), ACTION_TIMEOUT)
+        except asyncio.TimeoutError as error:
+            raise ActionServerUnavailable("slow", self.name()) from error
+        except Exception as error:
+            kind = _unavailable_kind(error)
+            if kind is None:
+                raise
+            raise ActionServerUnavailable(kind, self.name()) from error
+
+    run._supportbot_guard = True  # type: ignore[attr-defined]
+    RemoteAction.run = run  # type: ignore[method-assign]
+
+
+def guard_this_turn() -> None:
+    """Guard the remote actions run from the current task's context on."""
+    _guarded.set(True)

@@ -1,0 +1,451 @@
+"""Every user message from a user channel goes through `deliver`: it loses nothing.
+
+Rasa 3.6 swallows a failed custom action ("Bot will continue, but the actions events are
+lost", processor._run_action) and saves the tracker anyway: the user gets no reply and
+the answer they gave mid-form is lost or misread. So, per message:
+
+1. The message is written to the outbox (bot/channels/outbox.py) before Rasa sees it.
+2. Rasa handles it with remote actions guarded (bot/channels/action_guard.py): an
+   action server that is down, failing or slow aborts the turn before `save_tracker`,
+   so the tracker is as if the message never came; replies already produced are held
+   back (`BufferedOutput`) and dropped.
+3. Handled: the row is deleted and the replies go out. Not handled: the row stays, the
+   user is told their message is kept, and it is replayed in order when the action
+   server is back (a background pinger of its /health, so the check costs nothing per
+   message), or before their next message. A replay's replies go to the user's open
+   socket.io page, else they are told at the next message.
+4. A handled message that produced no reply gets a short apology: never silence.
+
+Exactly once: a row is deleted only after Rasa saved the tracker; a replay of a row that
+may have been handled already (claimed before) is skipped when the tracker holds its
+message id; filing itself is idempotent (actions/filing.py, key sender:report_id).
+
+Channels call `deliver(message, on_new_message)` or wrap Rasa's handler with
+`delivering(on_new_message)`; `attach(blueprint, on_new_message)` starts the replay
+worker when the server starts, so a restarted Rasa replays without waiting for a message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+from rasa.core.channels.channel import (
+    CollectingOutputChannel,
+    InputChannel,
+    OutputChannel,
+    UserMessage,
+)
+from rasa.core.lock_store import LockError
+from rasa.shared.core.events import UserUttered
+from sanic import Blueprint, Sanic
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import rasa_speedups
+from bot.channels.action_guard import (
+    ACTION_TIMEOUT,
+    ActionServerUnavailable,
+    env_float,
+    guard_this_turn,
+    install_guard,
+)
+from bot.channels.outbox import Outbox, Row
+from bot.language import detect_language
+from bot.logs import log_event
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[UserMessage], Awaitable[Any]]
+
+TEXTS = {
+    "kept": {
+        "en": "We have your message. Our systems are slow right now, so I can't answer "
+              "it yet. It is kept, and any report in it will be filed as soon as they are "
+              "back. You don't need to repeat it.",
+        "sv": "Vi har fått ditt meddelande. Våra system är långsamma just nu, så jag kan "
+              "inte svara på det ännu. Det är sparat, och en anmälan i det registreras så "
+              "snart systemen fungerar igen. Du behöver inte skriva det igen.",
+    },
+    "no_reply": {
+        "en": "Sorry, I have no answer to that right now. Your message is saved; you can "
+              "rephrase it or ask something else.",
+        "sv": "Förlåt, jag har inget svar på det just nu. Ditt meddelande är sparat; du kan "
+              "formulera om det eller fråga något annat.",
+    },
+    "failed": {
+        "en": "Sorry, something went wrong on our side with one of your messages. It is "
+              "saved for our staff. If it was a report, please send it again.",
+        "sv": "Förlåt, något gick fel hos oss med ett av dina meddelanden. Det är sparat "
+              "för vår personal. Om det var en anmälan, skicka den gärna igen.",
+    },
+}
+
+
+PING_INTERVAL = env_float("SUPPORTBOT_HEALTH_INTERVAL", 2.0)
+PING_TIMEOUT = 2.0
+# A busy Rasa process can miss a ping on a healthy action server (seen under load in
+# `make bench`); only this many misses in a row count. A failed turn counts at once.
+PING_MISSES_DOWN = 3
+LEASE = ACTION_TIMEOUT * 12  # longer than any turn; a crashed instance's claims expire
+MAX_FAILURES = 8  # 5xx or timeouts on one message; connection refused never counts
+MAX_BACKOFF = 60.0
+LIVE_CHANNELS = 10_000
+
+
+# -- output held back until the turn is complete ---------------------------------------
+
+class BufferedOutput(OutputChannel):
+    """Collects what Rasa sends; `flush` passes it on once the turn is saved."""
+
+    def __init__(self, channel_name: str) -> None:
+        self._name = channel_name
+        self.messages: list[tuple[str, dict[str, Any]]] = []
+
+    def name(self) -> str:  # type: ignore[override] - channel-specific responses
+        return self._name
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        self.messages.append((recipient_id, dict(message)))
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        self.messages.append((recipient_id, {"text": text}))
+
+
+# -- where the action server's health comes from ---------------------------------------
+
+def _running_agent() -> Any:
+    """Rasa's agent in this process (app.ctx.agent), None outside a Rasa server."""
+    for name in ("rasa_server", "rasa_core_no_api"):
+        try:
+            agent = getattr(Sanic.get_app(name).ctx, "agent", None)
+        except Exception:  # noqa: BLE001 - SanicException: no such app here
+            continue
+        if agent is not None:
+            return agent
+    return None
+
+
+def _health_url() -> str:
+    if url := os.environ.get("SUPPORTBOT_ACTIONS_HEALTH_URL"):
+        return url
+    agent = _running_agent()
+    endpoint = getattr(getattr(agent, "action_endpoint", None), "url", None)
+    parts = urlsplit(endpoint or "http://localhost:5055/webhook")
+    return f"{parts.scheme}://{parts.netloc}/health"
+
+
+async def _answers(url: str) -> bool:
+    try:
+        timeout = aiohttp.ClientTimeout(total=PING_TIMEOUT)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            async with session.get(url) as response:
+                return response.status == 200
+    except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
+        return False
+
+
+# -- the delivery service ----------------------------------------------------------------
+
+class Delivery:
+    def __init__(self, outbox: Outbox | None = None) -> None:
+        self.outbox = outbox or Outbox.open()
+        self.up = True  # until a ping or a turn says otherwise
+        self.handler: Handler | None = None
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._live: OrderedDict[str, OutputChannel] = OrderedDict()
+        self._worker: asyncio.Task | None = None
+        self._missed_pings = 0
+
+    async def _db(self, method: Callable[..., Any], *args: Any) -> Any:
+        return await asyncio.to_thread(method, *args)
+
+    def _lock(self, sender: str) -> asyncio.Lock:
+        return self._locks.setdefault(sender, asyncio.Lock())
+
+    def start(self, handler: Handler) -> None:
+        install_guard()
+        rasa_speedups.install()
+        self.handler = self.handler or handler
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.get_running_loop().create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._worker:
+            self._worker.cancel()
+            await asyncio.gather(self._worker, return_exceptions=True)
+
+    # -- a message from a channel -----------------------------------------------------
+
+    async def deliver(self, message: UserMessage, handler: Handler) -> None:
+        self.start(handler)
+        sender, out = message.sender_id, message.output_channel
+        self._remember(sender, out)
+        async with self._lock(sender):
+            try:
+                row_id = await self._db(self.outbox.add, sender, message.message_id,
+                                        message.text or "", message.input_channel,
+                                        message.metadata)
+            except SQLAlchemyError as error:
+                # No outbox: handle it directly rather than refuse it.
+                log_event(logger, "outbox_unavailable", logging.ERROR, sender=sender,
+                          error=type(error).__name__)
+                await self._handle_unlogged(message, handler)
+                return
+            try:
+                handled = self.up and await self._drain(sender, out, handler, message, row_id)
+            except SQLAlchemyError as error:  # the outbox failed mid-way; the row is kept
+                log_event(logger, "outbox_unavailable", logging.ERROR, sender=sender,
+                          error=type(error).__name__)
+                handled = False
+        if handled is None:
+            return
+        if not handled:
+            log_event(logger, "delivery_kept", sender=sender, row=row_id)
+            await out.send_text_message(sender, await self._text("kept", message))
+
+    async def _handle_unlogged(self, message: UserMessage, handler: Handler) -> None:
+        buffer = BufferedOutput(message.output_channel.name())
+        await handler(_with_output(message, buffer))
+        await _flush(buffer, message.output_channel)
+
+    # -- handling the sender's waiting messages in order ------------------------------
+
+    async def _drain(self, sender: str, out: OutputChannel | None, handler: Handler,
+                     current: UserMessage | None = None, current_row: int | None = None
+                     ) -> bool | None:
+        """Handle the sender's messages in order. True: `current` was handled (or there
+        is none); False: it waits in the outbox; None: it was parked."""
+        for payload in await self._db(self.outbox.take_replies, sender) if out else []:
+            await out.send_response(sender, payload)
+        while True:
+            row = await self._db(self.outbox.claim_next, sender, LEASE)
+            if row is None:
+                return current_row is None or not await self._waiting(current_row, sender)
+            is_current = row.id == current_row
+            message = current if is_current and current else _from_row(row)
+            outcome = await asyncio.shield(self._handle(row, message, handler))
+            if outcome == "kept":
+                return False
+            buffer = outcome
+            target = out if out is not None else self._live_channel(sender)
+            if isinstance(buffer, BufferedOutput):
+                await self._pass_on(sender, buffer, target)
+                if is_current and not buffer.messages and target is not None:
+                    log_event(logger, "delivery_no_reply", sender=sender, row=row.id)
+                    await target.send_text_message(sender, await self._text("no_reply", message))
+            elif target is not None:  # parked
+                await target.send_text_message(sender, await self._text("failed", message))
+            else:
+                await self._db(self.outbox.keep_reply, sender,
+                               {"text": await self._text("failed", message)})
+            if is_current:
+                return None if buffer == "failed" else True
+
+    async def _waiting(self, row_id: int, sender: str) -> bool:
+        return await self._db(self.outbox.waiting, sender) > 0
+
+    async def _handle(self, row: Row, message: UserMessage, handler: Handler
+                      ) -> BufferedOutput | str:
+        """One turn: a BufferedOutput when handled, "kept" or "failed" otherwise."""
+        buffer = BufferedOutput(message.output_channel.name())
+        if row.tries > 1 and await self._already_handled(row):
+            await self._db(self.outbox.done, row.id)
+            log_event(logger, "delivery_duplicate_skipped", sender=row.sender, row=row.id)
+            return buffer
+        guard_this_turn()  # this task's context only (shielded task)
+        try:
+            await handler(_with_output(message, buffer))
+        except ActionServerUnavailable as error:
+            self._mark_down(error.kind)
+            return await self._retry_later(row, error.kind, counts=error.kind != "down")
+        except (SQLAlchemyError, OSError, LockError, asyncio.TimeoutError) as error:
+            return await self._retry_later(row, type(error).__name__, counts=True)
+        except Exception as error:  # noqa: BLE001 - a bug: park it, do not loop on it
+            logger.exception("delivery failed")
+            log_event(logger, "delivery_parked", logging.ERROR, sender=row.sender, row=row.id,
+                      error=type(error).__name__)
+            await self._db(self.outbox.park, row.id)
+            return "failed"
+        await self._db(self.outbox.done, row.id)
+        if row.tries > 1:
+            log_event(logger, "delivery_replayed", sender=row.sender, row=row.id,
+                      tries=row.tries)
+        return buffer
+
+    async def _retry_later(self, row: Row, reason: str, counts: bool) -> str:
+        failures = row.failures + (1 if counts else 0)
+        if failures >= MAX_FAILURES:
+            log_event(logger, "delivery_parked", logging.ERROR, sender=row.sender,
+                      row=row.id, reason=reason, failures=failures)
+            await self._db(self.outbox.park, row.id)
+            return "failed"
+        delay = min(MAX_BACKOFF, 2.0 ** failures) if counts else 0.0
+        await self._db(self.outbox.release, row.id, delay, counts)
+        log_event(logger, "delivery_deferred", logging.WARNING, sender=row.sender,
+                  row=row.id, reason=reason, retry_in_s=delay)
+        return "kept"
+
+    async def _already_handled(self, row: Row) -> bool:
+        """Rasa saved the turn but the instance died before deleting the row."""
+        agent = _running_agent()
+        if agent is None:
+            return False
+        tracker = await agent.tracker_store.retrieve(row.sender)
+        return tracker is not None and any(
+            isinstance(e, UserUttered) and e.message_id == row.message_id
+            for e in tracker.events)
+
+    async def _pass_on(self, sender: str, buffer: BufferedOutput,
+                       target: OutputChannel | None) -> None:
+        if target is None:  # nobody listening: told at the next message
+            for _, payload in buffer.messages:
+                await self._db(self.outbox.keep_reply, sender, payload)
+            return
+        await _flush(buffer, target)
+
+    # -- the user's open page, for replies of replays ---------------------------------
+
+    def _remember(self, sender: str, out: OutputChannel) -> None:
+        if isinstance(out, CollectingOutputChannel):
+            self._live.pop(sender, None)  # REST: the response is gone once sent
+            return
+        self._live[sender] = out
+        self._live.move_to_end(sender)
+        while len(self._live) > LIVE_CHANNELS:
+            self._live.popitem(last=False)
+
+    def _live_channel(self, sender: str) -> OutputChannel | None:
+        out = self._live.get(sender)
+        sio = getattr(out, "sio", None)
+        if sio is not None:  # socket.io: is anyone in the user's room?
+            try:
+                if not any(True for _ in sio.manager.get_participants("/", sender)):
+                    return None
+            except (KeyError, AttributeError):
+                return None
+        return out
+
+    # -- health and the replay worker ---------------------------------------------------
+
+    def _mark_down(self, kind: str) -> None:
+        if self.up:
+            log_event(logger, "action_server_down", logging.WARNING, kind=kind)
+        self.up = False
+
+    async def _run(self) -> None:
+        url = _health_url()
+        while True:
+            try:
+                await self._tick(url)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - the worker must outlive any one failure
+                logger.exception("delivery worker")
+            await asyncio.sleep(PING_INTERVAL)
+
+    async def _tick(self, url: str) -> None:
+        answers = await _answers(url)
+        self._missed_pings = 0 if answers else self._missed_pings + 1
+        if answers and not self.up:
+            log_event(logger, "action_server_up")
+            self.up = True
+        elif self._missed_pings >= PING_MISSES_DOWN:
+            self._mark_down("no_health")
+        if not self.up or self.handler is None:
+            return
+        for sender in await self._db(self.outbox.due_senders):
+            if self._lock(sender).locked():
+                continue  # a message of theirs is being handled; it drains the rest
+            async with self._lock(sender):
+                await self._drain(sender, None, self.handler)
+            if not self.up:
+                return
+
+    async def _text(self, key: str, message: UserMessage) -> str:
+        return TEXTS[key][await self._language(message)]
+
+    async def _language(self, message: UserMessage) -> str:
+        found = detect_language(message.text or "")
+        if found:
+            return found
+        agent = _running_agent()
+        try:
+            tracker = await asyncio.wait_for(
+                agent.tracker_store.retrieve(message.sender_id), 2) if agent else None
+        except Exception:  # noqa: BLE001 - the tracker store may be the thing that failed
+            tracker = None
+        language = tracker.get_slot("language") if tracker is not None else None
+        return language if language in ("en", "sv") else "en"
+
+
+def _with_output(message: UserMessage, out: OutputChannel) -> UserMessage:
+    return UserMessage(message.text, out, message.sender_id,
+                       parse_data=message.parse_data, input_channel=message.input_channel,
+                       message_id=message.message_id, metadata=message.metadata)
+
+
+def _from_row(row: Row) -> UserMessage:
+    return UserMessage(row.text, CollectingOutputChannel(), row.sender,
+                       input_channel=row.input_channel, message_id=row.message_id,
+                       metadata=row.metadata)
+
+
+async def _flush(buffer: BufferedOutput, target: OutputChannel) -> None:
+    for recipient, payload in buffer.messages:
+        await target.send_response(recipient, payload)
+
+
+_delivery: Delivery | None = None
+
+
+def delivery() -> Delivery:
+    global _delivery
+    if _delivery is None:
+        _delivery = Delivery()
+    return _delivery
+
+
+async def deliver(message: UserMessage, on_new_message: Handler) -> None:
+    """Hand a user's message to Rasa through the outbox (see the module's docstring)."""
+    await delivery().deliver(message, on_new_message)
+
+
+def delivering(on_new_message: Handler) -> Handler:
+    """Rasa's message handler, wrapped so every message goes through `deliver`."""
+    async def handler(message: UserMessage) -> None:
+        await deliver(message, on_new_message)
+    return handler
+
+
+def attach(blueprint: Blueprint, on_new_message: Handler) -> None:
+    """Start the replay worker with the server, not only at the first message."""
+    @blueprint.listener("after_server_start")
+    async def _start(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
+        delivery().start(on_new_message)
+
+    @blueprint.listener("before_server_stop")
+    async def _stop(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
+        await delivery().stop()
+
+
+class OutboxWorker(InputChannel):
+    """No routes: listed in credentials.yml only to start the replay worker with Rasa."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "outbox"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> OutboxWorker:
+        return cls()
+
+    def blueprint(self, on_new_message: Handler) -> Blueprint:
+        blueprint = Blueprint("outbox_worker", __name__)
+        attach(blueprint, on_new_message)
+        return blueprint

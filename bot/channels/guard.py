@@ -1,0 +1,189 @@
+"""What every user message goes through before Rasa sees it: pure functions, no I/O.
+
+    screen(text, sender, limits, limiter, payloads) -> Screened
+
+Order matters: the rate limit counts every message (even empty ones, so a flood of
+blanks is a flood); control characters go before anything looks at the text; a message
+over the size limit is refused whole rather than cut, since a cut message can change its
+meaning and the user could not know what was dropped; intent payloads are neutralised
+before redaction so "/x{"p": "<seed>"}" is redacted like any other text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from bot.language import detect_language
+from bot.redact import find_secrets, placeholder
+
+# Kept: tab and newline (people paste lists). Removed: other C0/C1 controls, bidi
+# overrides and isolates (they disguise text), BOM/word joiner, unpaired surrogates.
+_DROP = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u2060\ufeff"
+    "\ud800-\udfff\ufffe\uffff]"
+)
+INTENT_PREFIX = "/"  # rasa.shared.constants.INTENT_MESSAGE_PREFIX
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_chars: int = 2000
+    rate_messages: int = 10
+    rate_seconds: float = 10.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> Limits:
+        return cls(
+            max_chars=int(env.get("SUPPORTBOT_MAX_MESSAGE_CHARS", cls.max_chars)),
+            rate_messages=int(env.get("SUPPORTBOT_RATE_MESSAGES", cls.rate_messages)),
+            rate_seconds=float(env.get("SUPPORTBOT_RATE_SECONDS", cls.rate_seconds)),
+        )
+
+
+def clean_text(text: str) -> str:
+    """Without control and formatting characters; Windows/Mac line ends become \\n."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", _DROP.sub("", text))
+
+
+def button_payloads(responses: Mapping[str, Iterable[Mapping]]) -> frozenset[str]:
+    """Every button payload in the domain's responses: the only "/..." texts let through."""
+    return frozenset(
+        str(button["payload"]).strip()
+        for variants in responses.values()
+        for variant in variants
+        for button in variant.get("buttons") or ()
+        if button.get("payload")
+    )
+
+
+def neutralise_payload(text: str, allowed: frozenset[str]) -> tuple[str, bool]:
+    """(text Rasa may parse, whether a payload was defused).
+
+    Rasa reads a message starting with "/" (after str.strip) as `/intent{"slot": ...}`.
+    Only a payload the bot offered as a button passes as is; any other loses its leading
+    slashes and reaches the NLU as the plain text it is.
+    """
+    stripped = text.strip()
+    if not stripped.startswith(INTENT_PREFIX) or stripped in allowed:
+        return text, False
+    while stripped.startswith(INTENT_PREFIX):
+        stripped = stripped[1:].strip()
+    return stripped, True
+
+
+@dataclass
+class RateLimiter:
+    """A token bucket per sender: `messages` at once, refilled over `seconds`."""
+
+    messages: int
+    seconds: float
+    max_senders: int = 50_000  # memory bound: full (idle) buckets are forgotten first
+    _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def allow(self, sender: str, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        rate = self.messages / self.seconds
+        tokens, last = self._buckets.get(sender, (float(self.messages), now))
+        tokens = min(float(self.messages), tokens + (now - last) * rate)
+        allowed = tokens >= 1.0
+        self._buckets[sender] = (tokens - 1.0 if allowed else tokens, now)
+        if len(self._buckets) > self.max_senders:
+            self._forget_idle(now, rate)
+        return allowed
+
+    def _forget_idle(self, now: float, rate: float) -> None:
+        for sender, (tokens, last) in list(self._buckets.items()):
+            if tokens + (now - last) * rate >= self.messages:
+                del self._buckets[sender]
+
+
+# Why a message was answered by the channel instead of Rasa; each names a response in
+# domain/safety.yml (utter_<refusal>).
+EMPTY, TOO_LONG, RATE_LIMITED = "message_empty", "message_too_long", "rate_limited"
+
+
+@dataclass(frozen=True)
+class Screened:
+    text: str  # what Rasa may see: cleaned, defused, redacted
+    refusal: str | None = None  # set: answer with utter_<refusal>, do not process
+    redacted: tuple[str, ...] = ()  # kinds of secret removed, in order of appearance
+    payload_defused: bool = False
+    language: str | None = None  # detected from this message, if it says
+
+
+def redact_text(text: str) -> tuple[str, tuple[str, ...]]:
+    """(text with placeholders, the kinds found)."""
+    secrets = find_secrets(text)
+    if not secrets:
+        return text, ()
+    out, position = [], 0
+    for secret in secrets:
+        out += [text[position : secret.start], placeholder(secret.kind)]
+        position = secret.end
+    out.append(text[position:])
+    return "".join(out), tuple(dict.fromkeys(s.kind for s in secrets))
+
+
+# An oversize message is not processed, but a secret in it was still sent: scan this much
+# of it to warn the user (the scan is linear, the cap keeps a 1 MB paste cheap).
+SCAN_OVERSIZE_CHARS = 20_000
+
+
+def screen(
+    text: str, sender: str, limits: Limits, limiter: RateLimiter, payloads: frozenset[str],
+    now: float | None = None,
+) -> Screened:
+    if not limiter.allow(sender, now):
+        return Screened("", RATE_LIMITED)
+    text = clean_text(text)
+    if len(text) > limits.max_chars:
+        _, kinds = redact_text(text[:SCAN_OVERSIZE_CHARS])
+        return Screened("", TOO_LONG, kinds, language=detect_language(text[:2000]))
+    text, defused = neutralise_payload(text, payloads)
+    if not text.strip():
+        return Screened("", EMPTY, payload_defused=defused)
+    text, kinds = redact_text(text)
+    return Screened(text, None, kinds, defused, detect_language(text))
+
+
+# -- channel-level texts, from the domain's responses -------------------------------
+
+
+def render(
+    responses: Mapping[str, list[Mapping]], name: str, language: str, **values: object
+) -> str | None:
+    """The text of response `name` in `language` (its `language` slot variant, else the
+    variant without condition), with {placeholders} filled; None if there is none."""
+    variants = responses.get(name) or []
+    chosen = next(
+        (v for v in variants if _language_of(v) == language),
+        next((v for v in variants if not v.get("condition")), None),
+    )
+    if chosen is None or not chosen.get("text"):
+        return None
+    text = str(chosen["text"])
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", str(value))
+    return text
+
+
+def _language_of(variant: Mapping) -> str | None:
+    for condition in variant.get("condition") or ():
+        if condition.get("type") == "slot" and condition.get("name") == "language":
+            return condition.get("value")
+    return None
+
+
+SECRET_RESPONSES = {
+    "seed phrase": "utter_secret_seed_phrase",
+    "private key": "utter_secret_private_key",
+    "code": "utter_secret_code",
+    "password": "utter_secret_password",
+    "card number": "utter_secret_card_number",
+}

@@ -1,0 +1,208 @@
+"""The delivery outbox: every user message is written here before Rasa handles it.
+
+A row lives from the moment a channel accepts a message until Rasa has handled it and
+saved the tracker; then it is deleted. A row still here is a message not yet handled
+(action server down or slow, Rasa killed mid-message): it is replayed in order per
+sender. Rows are claimed with a lease, so several Rasa instances sharing one outbox
+(PostgreSQL) never handle the same message at once, and a crashed instance's claims
+expire. Texts are stored redacted of secrets, like everything else we keep.
+
+Replies produced by a replay when the user is no longer connected wait in
+`delivery_replies` until the user's next message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine, make_url
+
+from bot.desk.db import make_engine
+from bot.redact import redact
+
+OUTBOX_URL_ENV = "SUPPORTBOT_OUTBOX_URL"
+ROOT = Path(__file__).resolve().parents[2]
+
+PENDING, CLAIMED, FAILED = "pending", "claimed", "failed"
+
+metadata = MetaData()
+messages = Table(
+    "delivery_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sender", String(128), nullable=False, index=True),
+    Column("message_id", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("input_channel", String(64)),
+    Column("metadata", Text),  # JSON
+    Column("state", String(16), nullable=False, default=PENDING),
+    Column("lease_until", DateTime),
+    Column("not_before", DateTime),  # back-off after a failed attempt
+    Column("tries", Integer, nullable=False, default=0),  # claims: >1 means "maybe handled"
+    Column("failures", Integer, nullable=False, default=0),  # counted towards parking
+    Column("created_at", DateTime, nullable=False),
+)
+replies = Table(
+    "delivery_replies",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sender", String(128), nullable=False, index=True),
+    Column("payload", Text, nullable=False),  # JSON of OutputChannel.send_response's message
+    Column("created_at", DateTime, nullable=False),
+)
+
+
+def outbox_url() -> str:
+    """$SUPPORTBOT_OUTBOX_URL, else beside the tracker store: the same server database
+    (several Rasa instances share it), or for SQLite an outbox.db next to its file."""
+    if url := os.environ.get(OUTBOX_URL_ENV, "").strip():
+        return url
+    tracker = os.environ.get("SUPPORTBOT_TRACKER_DB_URL", "").strip()
+    if not tracker:
+        return f"sqlite:///{ROOT / 'var' / 'outbox.db'}"
+    parsed = make_url(tracker)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return tracker
+    return f"sqlite:///{Path(parsed.database).with_name('outbox.db')}"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)  # naive UTC: same on both backends
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    sender: str
+    message_id: str
+    text: str
+    input_channel: str | None
+    metadata: dict[str, Any] | None
+    tries: int
+    failures: int
+
+
+class Outbox:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        metadata.create_all(engine)
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Outbox:
+        return cls(make_engine(url or outbox_url()))
+
+    def add(self, sender: str, message_id: str, text: str, input_channel: str | None,
+            meta: dict[str, Any] | None) -> int:
+        with self.engine.begin() as db:
+            result = db.execute(insert(messages).values(
+                sender=sender, message_id=message_id, text=redact(text or ""),
+                input_channel=input_channel,
+                metadata=json.dumps(meta, default=str) if meta else None,
+                state=PENDING, tries=0, failures=0, created_at=_now(),
+            ))
+            return int(result.inserted_primary_key[0])
+
+    def claim_next(self, sender: str, lease: float) -> Row | None:
+        """The sender's oldest unhandled message, claimed; None when there is none, when
+        it waits for its back-off, or when another instance holds it (order per sender)."""
+        now = _now()
+        with self.engine.begin() as db:
+            first = db.execute(
+                select(messages).where(messages.c.sender == sender,
+                                       messages.c.state != FAILED)
+                .order_by(messages.c.id).limit(1)
+            ).mappings().first()
+            if first is None or (first["not_before"] and first["not_before"] > now):
+                return None
+            claimed = db.execute(
+                update(messages).where(
+                    messages.c.id == first["id"],
+                    or_(messages.c.state == PENDING, messages.c.lease_until < now),
+                ).values(state=CLAIMED, lease_until=now + timedelta(seconds=lease),
+                         tries=messages.c.tries + 1)
+            ).rowcount
+            if claimed != 1:
+                return None
+        meta = json.loads(first["metadata"]) if first["metadata"] else None
+        return Row(first["id"], sender, first["message_id"], first["text"],
+                   first["input_channel"], meta, first["tries"] + 1, first["failures"])
+
+    def done(self, row_id: int) -> None:
+        with self.engine.begin() as db:
+            db.execute(delete(messages).where(messages.c.id == row_id))
+
+    def release(self, row_id: int, delay: float = 0.0, failed: bool = False) -> None:
+        """Back to pending (after `delay` seconds); `failed` counts towards parking."""
+        not_before = _now() + timedelta(seconds=delay) if delay else None
+        values: dict[str, Any] = {"state": PENDING, "lease_until": None,
+                                  "not_before": not_before}
+        if failed:
+            values["failures"] = messages.c.failures + 1
+        with self.engine.begin() as db:
+            db.execute(update(messages).where(messages.c.id == row_id).values(**values))
+
+    def park(self, row_id: int) -> None:
+        """Give up replaying: kept for operators, no longer blocks the sender's queue."""
+        with self.engine.begin() as db:
+            db.execute(update(messages).where(messages.c.id == row_id)
+                       .values(state=FAILED, lease_until=None))
+
+    def waiting(self, sender: str) -> int:
+        with self.engine.connect() as db:
+            return int(db.execute(select(func.count()).select_from(messages).where(
+                messages.c.sender == sender, messages.c.state != FAILED)).scalar_one())
+
+    def due_senders(self) -> list[str]:
+        """Senders whose oldest message can be replayed now."""
+        now = _now()
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(messages.c.sender).where(
+                    or_(messages.c.state == PENDING,
+                        and_(messages.c.state == CLAIMED, messages.c.lease_until < now)),
+                    or_(messages.c.not_before.is_(None), messages.c.not_before <= now),
+                ).group_by(messages.c.sender).order_by(func.min(messages.c.id))
+            ).scalars()
+            return list(rows)
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as db:
+            rows = db.execute(select(messages.c.state, func.count())
+                              .group_by(messages.c.state)).all()
+        return {state: int(n) for state, n in rows}
+
+    # -- replies the user has not seen yet ------------------------------------------
+
+    def keep_reply(self, sender: str, payload: dict[str, Any]) -> None:
+        with self.engine.begin() as db:
+            db.execute(insert(replies).values(sender=sender, payload=json.dumps(payload),
+                                              created_at=_now()))
+
+    def take_replies(self, sender: str) -> list[dict[str, Any]]:
+        with self.engine.begin() as db:
+            rows = db.execute(select(replies.c.id, replies.c.payload)
+                              .where(replies.c.sender == sender).order_by(replies.c.id)).all()
+            if rows:
+                db.execute(delete(replies).where(replies.c.id.in_([r.id for r in rows])))
+        return [json.loads(r.payload) for r in rows]

@@ -1,0 +1,103 @@
+"""REST channel at /webhooks/rest/webhook, in place of Rasa's `rest`.
+
+    POST {"message": "..."}  with  Authorization: Bearer <token from the exchange's site>
+
+The sender is the token's account (development: the body's "sender" when no token).
+Differences from Rasa's RestInput, on purpose: malformed bodies get a 4xx JSON answer
+instead of a 500; the client cannot choose `input_channel` or `metadata` (metadata is
+where the channel records redactions); no streaming mode.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from asyncio import CancelledError
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.identity import IdentityError, bearer, resolve_sender
+from bot.channels.intake import (
+    Intake,
+    OnNewMessage,
+    error_text,
+    request_language,
+    shared_intake,
+)
+from bot.logs import log_event
+
+logger = logging.getLogger(__name__)
+
+
+def parse_body(body: bytes) -> dict[str, Any] | None:
+    """The JSON object of a request body, or None for anything else."""
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: [[[[...
+        return None
+    return data if isinstance(data, dict) else None
+
+
+class GuardedRestInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"  # the URL (/webhooks/rest/) and what the tracker records
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> GuardedRestInput:
+        return cls()
+
+    def __init__(self, intake: Intake | None = None) -> None:
+        self.intake = intake or shared_intake()
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        webhook = Blueprint("guarded_rest", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            return await self._receive(request, on_new_message)
+
+        return webhook
+
+    async def _receive(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
+        body = parse_body(request.body)
+        text = body.get("message") if body else None
+        language = request_language(text, request.headers.get("accept-language"))
+        if body is None or not isinstance(text, (str, type(None))):
+            log_event(logger, "request_malformed", logging.WARNING, channel="rest",
+                      bytes=len(request.body or b""))
+            return self._error(request, "malformed_request", 400, language)
+        try:
+            sender = resolve_sender(bearer(request.headers.get("authorization")),
+                                    body.get("sender"))
+        except IdentityError as error:
+            log_event(logger, "sign_in_refused", logging.WARNING, channel="rest",
+                      reason=error.reason)
+            return self._error(request, error.reason, error.status, language)
+        if sender is None:  # development without a sender
+            return self._error(request, "sender_invalid", 400, language)
+
+        collector = CollectingOutputChannel()
+        try:
+            await self.intake.receive(request.app, text or "", sender, collector, self.name(),
+                                      on_new_message)
+        except CancelledError:
+            log_event(logger, "message_timeout", logging.ERROR, user=sender, channel="rest")
+        except Exception as error:  # noqa: BLE001 - the user gets what was said so far
+            logger.exception("message handling failed")
+            log_event(logger, "message_failed", logging.ERROR, user=sender, channel="rest",
+                      error=type(error).__name__)
+        return response.json(collector.messages)
+
+    @staticmethod
+    def _error(request: Request, reason: str, status: int, language: str) -> HTTPResponse:
+        message = error_text(request.app, reason, language)
+        return response.json({"error": reason, "message": message}, status=status)

@@ -1,0 +1,120 @@
+"""Sign-in tokens: who may write as which account."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import jwt
+import pytest
+
+from bot.channels.cli import parse_ttl
+from bot.channels.identity import (
+    DEVELOPMENT,
+    PRODUCTION,
+    UNCONFIGURED,
+    IdentityError,
+    account_from_token,
+    bearer,
+    issue_token,
+    mode,
+    resolve_sender,
+)
+from bot.cli import main as supportbot
+
+KEY = "k" * 40
+PROD = {"SUPPORTBOT_IDENTITY_KEY": KEY}
+DEV = {"SUPPORTBOT_DEV_LOGIN": "1", "SUPPORTBOT_IDENTITY_KEY": KEY}
+
+
+def reason(call) -> str:
+    with pytest.raises(IdentityError) as refused:
+        call()
+    return refused.value.reason
+
+
+def test_mode_is_production_with_a_key_and_fails_closed_without():
+    assert mode(PROD) == PRODUCTION
+    assert mode(DEV) == DEVELOPMENT
+    assert mode({"SUPPORTBOT_DEV_LOGIN": "1"}) == DEVELOPMENT
+    assert mode({}) == UNCONFIGURED
+    assert mode({"SUPPORTBOT_IDENTITY_KEY": "short"}) == UNCONFIGURED  # < 32 bytes
+    assert reason(lambda: resolve_sender(None, "acct-1", {})) == "sign_in_unavailable"
+
+
+def test_a_valid_token_gives_its_account():
+    token = issue_token("acct-42", KEY)
+    assert account_from_token(token, KEY) == "acct-42"
+    assert resolve_sender(token, None, PROD) == "acct-42"
+    assert resolve_sender(token, "acct-42", PROD) == "acct-42"  # naming oneself is fine
+
+
+def test_forged_tokens_are_refused():
+    now = datetime.now(timezone.utc)
+    claims = {"sub": "acct-42", "aud": "supportbot", "exp": now + timedelta(hours=1)}
+    forged = [
+        issue_token("acct-42", "x" * 40),  # another key
+        jwt.encode(claims, KEY * 2, algorithm="HS512"),  # another algorithm
+        jwt.encode(claims, None, algorithm="none"),  # unsigned
+        jwt.encode({**claims, "aud": "elsewhere"}, KEY, algorithm="HS256"),
+        jwt.encode({k: v for k, v in claims.items() if k != "exp"}, KEY, algorithm="HS256"),
+        jwt.encode({**claims, "sub": "<script>"}, KEY, algorithm="HS256"),
+        jwt.encode({**claims, "sub": 42}, KEY, algorithm="HS256"),
+        issue_token("acct-42", KEY)[:-2] + "AA",  # signature changed
+        "not.a.token", "", "Bearer", "a" * 5000,
+    ]
+    for token in forged:
+        assert reason(lambda t=token: resolve_sender(t or "x", None, PROD)) == "token_invalid"
+
+
+def test_an_expired_token_is_refused_with_its_own_reason():
+    old = datetime.now(timezone.utc) - timedelta(hours=2)
+    token = issue_token("acct-42", KEY, timedelta(hours=1), now=old)
+    assert reason(lambda: resolve_sender(token, None, PROD)) == "token_expired"
+
+
+def test_production_ignores_no_one_and_trusts_no_claimed_sender():
+    assert reason(lambda: resolve_sender(None, "acct-42", PROD)) == "token_missing"
+    token = issue_token("acct-a", KEY)
+    with pytest.raises(IdentityError) as refused:
+        resolve_sender(token, "acct-b", PROD)
+    assert (refused.value.reason, refused.value.status) == ("sender_mismatch", 403)
+
+
+def test_development_accepts_a_valid_free_sender_or_a_token():
+    assert resolve_sender(None, "acct-42", DEV) == "acct-42"
+    assert resolve_sender(None, None, DEV) is None  # the socket names it later
+    assert resolve_sender(issue_token("acct-7", KEY), None, DEV) == "acct-7"
+    for bad in ("<script>", "a b", "x" * 65, 42, ["acct-1"]):
+        assert reason(lambda b=bad: resolve_sender(None, b, DEV)) == "sender_invalid"
+
+
+def test_bearer_header():
+    assert bearer("Bearer abc") == "abc"
+    assert bearer("bearer  abc ") == "abc"
+    assert bearer("Basic abc") is None
+    assert bearer("") is None and bearer(None) is None
+
+
+def test_cli_issues_a_token_the_channel_accepts(monkeypatch, capsys):
+    monkeypatch.setenv("SUPPORTBOT_IDENTITY_KEY", KEY)
+    assert supportbot(["token", "issue", "acct-9", "--ttl", "5m"]) == 0
+    token = capsys.readouterr().out.strip()
+    assert account_from_token(token, KEY) == "acct-9"
+    claims = jwt.decode(token, KEY, algorithms=["HS256"], audience="supportbot")
+    assert claims["exp"] - claims["iat"] == 300
+
+
+def test_cli_without_a_key_says_what_to_set(monkeypatch, capsys):
+    monkeypatch.delenv("SUPPORTBOT_IDENTITY_KEY", raising=False)
+    assert supportbot(["token", "issue", "acct-9"]) == 1
+    assert "SUPPORTBOT_IDENTITY_KEY" in capsys.readouterr().err
+    assert supportbot(["token", "issue", "bad id!"]) in (1, 2)
+
+
+def test_ttl_parsing():
+    assert parse_ttl("90s") == timedelta(seconds=90)
+    assert parse_ttl("2h") == timedelta(hours=2)
+    assert parse_ttl("600") == timedelta(minutes=10)
+    for bad in ("0", "-5m", "1w", "soon"):
+        with pytest.raises(Exception):  # noqa: B017 - argparse's own error type
+            parse_ttl(bad)
