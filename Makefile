@@ -71,3 +71,8 @@ bench-abuse: install
 .PHONY: bench
 bench: train
 	$(BIN)/python -m bench.load $(BENCH_ARGS)
+
+# Refresh docs/screenshots/ from the browser tests (a plain `make test` leaves them alone).
+.PHONY: screenshots
+screenshots: install
+	SUPPORTBOT_SCREENSHOTS=1 $(BIN)/python -m pytest tests/dialogue/test_chat_page.py tests/console/test_console_browser.py

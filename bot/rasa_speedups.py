@@ -37,4 +37,5 @@ def install() -> None:
         return True
 
     validate_with_cached_validator._supportbot = True  # type: ignore[attr-defined]
+    validate_with_cached_validator._rasas_own = rasas_own  # type: ignore[attr-defined]
     RemoteAction._validate_action_result = validate_with_cached_validator  # type: ignore[method-assign]

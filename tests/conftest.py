@@ -21,6 +21,17 @@ def _isolated_rasa_api():
 
 
 @pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where browser tests save pictures: docs/screenshots/ only when asked
+    (SUPPORTBOT_SCREENSHOTS=1, `make screenshots`), so a test run leaves the tree clean."""
+    if os.environ.get("SUPPORTBOT_SCREENSHOTS") == "1":
+        folder = ROOT / "docs" / "screenshots"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture(scope="session")
 def trained_model() -> Path:
     result = run_tool("rasa", "train", "--domain", "domain", "--data", "data",
                       "--config", "config.yml", "--out", "models")

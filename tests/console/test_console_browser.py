@@ -6,11 +6,11 @@ import os
 import re
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from bot.desk.clock import utc_now
-from bot.desk.db import PROJECT_ROOT
 from bot.desk.records import format_ticket_ref
 from tests.console.conftest import PASSWORD, Console, start_console
 
@@ -23,7 +23,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 
 if not os.path.exists(CHROMIUM):
     pytest.skip(
@@ -77,7 +76,9 @@ def sign_in(page, name: str) -> None:  # type: ignore[no-untyped-def]
     expect(page).to_have_url(re.compile(r"/queue$"))
 
 
-def test_agent_claims_a_new_urgent_ticket_and_lifts_the_suspension(new_page, site) -> None:
+def test_agent_claims_a_new_urgent_ticket_and_lifts_the_suspension(
+    new_page, site, screenshots: Path
+) -> None:
     desk = site.desk
     desk.file_report("acct-7", "impersonation", {"impostor": "@fake_support"}, "b1")
     desk.file_report("acct-9", "missing_deposit", {"asset": "BTC", "tx_hash": "ab12cd"}, "b2")
@@ -103,8 +104,7 @@ def test_agent_claims_a_new_urgent_ticket_and_lifts_the_suspension(new_page, sit
     expect(first).to_have_class(re.compile(r"priority-urgent"))
     expect(first).to_contain_text("in 59m")
     expect(page.locator("tr", has_text="acct-3").locator(".badge.breached")).to_be_visible()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "queue.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "queue.png"), full_page=True)
 
     first.get_by_role("link", name=ref).click()
     expect(page.locator("h1")).to_contain_text(ref)
@@ -112,7 +112,7 @@ def test_agent_claims_a_new_urgent_ticket_and_lifts_the_suspension(new_page, sit
     # The abusive message is there, but folded away until clicked.
     abusive = page.locator("details.abusive")
     expect(abusive.locator("p")).to_be_hidden()
-    page.screenshot(path=str(SCREENSHOTS / "ticket.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "ticket.png"), full_page=True)
     abusive.locator("summary").click()
     expect(abusive.locator("p")).to_have_text("you are all useless idiots")
 

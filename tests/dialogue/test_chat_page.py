@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.dialogue.conftest import ROOT, chat_url, run_tool, supportbot
+from tests.dialogue.conftest import chat_url, run_tool, supportbot
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
@@ -34,7 +34,7 @@ def page():
         browser.close()
 
 
-def test_chat_page_shows_notice_files_appeal_and_receives_decision_live(stack, page):
+def test_chat_page_shows_notice_files_appeal_and_receives_decision_live(stack, page, screenshots):
     supportbot(stack, "suspend", USER, "--hours", "24", "--reason", "personal insults",
                "--agent", "lena")
     page.goto(chat_url(stack, USER))  # signed in by the exchange's token
@@ -58,9 +58,7 @@ def test_chat_page_shows_notice_files_appeal_and_receives_decision_live(stack, p
                "--note", "credible", "--agent", "lena")
     # Pushed by the server: no reload, no message from the user.
     page.wait_for_selector("li.bot >> text=lifted your live-chat suspension")
-    shots = ROOT / "docs" / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(shots / "chat.png"))
+    page.screenshot(path=str(screenshots / "chat.png"))
 
 
 def test_agent_lifts_in_the_console_and_the_users_page_shows_it(stack, page):
