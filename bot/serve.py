@@ -120,7 +120,8 @@ def write_endpoints(path: Path, actions_port: int, tracker_db: Path) -> Path:
     """An endpoints.yml like the repository's with its own action server port and
     tracker file, for a stack of its own (tests, benchmarks)."""
     path.write_text(
-        f'action_endpoint:\n  url: "http://localhost:{actions_port}/webhook"\n'
+        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+        "  enable_selective_domain: true\n"
         "tracker_store:\n  type: bot.tracker_store.TunedSQLTrackerStore\n"
         f"  dialect: sqlite\n  db: {tracker_db}\n"
         "nlg:\n  type: bot.nlg.LanguageAwareNLG\n"

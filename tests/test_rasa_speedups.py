@@ -25,3 +25,20 @@ def test_patched_validation_agrees_with_rasa():
     for validate in (patched, rasas_own):
         with pytest.raises(ValidationError, match="Failed to validate Action server response"):
             validate(action, BAD)
+
+
+def test_event_lookup_gives_rasas_answers():
+    from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+
+    rasa_speedups.install()
+    assert Event.resolve_by_type._supportbot
+    for _ in range(2):  # the second round comes from the kept answers
+        assert Event.resolve_by_type("user") is UserUttered
+        assert Event.resolve_by_type("slot") is SlotSet
+        assert Event.resolve_by_type("action") is ActionExecuted
+    assert Event.resolve_by_type("topic") is None  # Rasa's backwards compatibility
+    assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
+    with pytest.raises(ValueError, match="Unknown event name"):
+        Event.resolve_by_type("no_such_event")
+    parsed = Event.from_parameters({"event": "slot", "name": "language", "value": "sv"})
+    assert parsed == SlotSet("language", "sv")
