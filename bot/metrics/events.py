@@ -38,6 +38,9 @@ class EventMetrics:
                                  "Broker messages that were not a Rasa event", registry=registry)
         self.connected = Gauge("supportbot_broker_connected",
                                "1 while consuming from RabbitMQ", registry=registry)
+        self.disconnects = Counter("supportbot_broker_disconnects",
+                                   "Connections to RabbitMQ lost or refused (then retried)",
+                                   registry=registry)
         for kind in ("nlu", "core"):  # both series exist from the start, for rate()
             self.fallbacks.labels(kind)
 
