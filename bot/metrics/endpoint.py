@@ -29,15 +29,6 @@ async def exposition(registry: CollectorRegistry = REGISTRY) -> bytes:
     return await asyncio.to_thread(generate_latest, registry)
 
 
-def _add_desk_gauges() -> None:
-    """Single-machine installs have no event consumer: Rasa can serve the desk's gauges
-    (one query per scrape, none per message). Off by default so that several Rasa
-    instances do not report the same tickets."""
-    from bot.metrics.desk import register_once
-
-    register_once(REGISTRY)
-
-
 class MetricsEndpoint(InputChannel):
     @classmethod
     def name(cls) -> str:
@@ -47,16 +38,26 @@ class MetricsEndpoint(InputChannel):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> MetricsEndpoint:
         return cls()
 
+    def __init__(self, registry: CollectorRegistry = REGISTRY, desk: bool | None = None) -> None:
+        self.registry = registry
+        # Single-machine installs have no event consumer: Rasa can serve the desk's gauges
+        # (one query per scrape, none per message). Off by default so that several Rasa
+        # instances do not report the same tickets.
+        self.desk = os.environ.get(DESK_ENV) == "1" if desk is None else desk
+
     def url_prefix(self) -> str:
         return PATH  # absolute: urljoin("/webhooks/", "/metrics") == "/metrics"
 
     def blueprint(self, on_new_message: Any) -> Blueprint:
-        if os.environ.get(DESK_ENV) == "1":
-            _add_desk_gauges()
+        if self.desk:
+            from bot.metrics.desk import register_once  # SQLAlchemy models only when asked
+
+            register_once(self.registry)
         metrics = Blueprint("prometheus_metrics", url_prefix=PATH)
 
         @metrics.route("", methods=["GET"])
         async def scrape(_: Request) -> HTTPResponse:
-            return response.raw(await exposition(), content_type=CONTENT_TYPE_LATEST)
+            body = await exposition(self.registry)
+            return response.raw(body, content_type=CONTENT_TYPE_LATEST)
 
         return metrics

@@ -61,5 +61,7 @@ def test_metrics_count_real_messages(stack: Stack):
     assert moved("supportbot_fallback_replies_total") == 1
     # The process collector: memory is what issue 6 budgets.
     assert get(after, "process_resident_memory_bytes") > 100e6
+    # The desk's gauges are the consumer's unless SUPPORTBOT_METRICS_DESK=1.
+    assert not any(name.startswith("supportbot_tickets") for name, _ in after)
     # No user data in any label.
     assert not any("acct-metrics" in str(key) for key in after)
