@@ -13,7 +13,7 @@ from typing import Any
 from prometheus_client import Counter, Histogram
 
 HANDLED = "handled"  # Rasa completed the turn; its replies went out
-REFUSED = "refused"  # the channel guard answered it (rate, size, sign-in ...); Rasa never saw it
+REFUSED = "refused"  # the guard answered it (rate, size, empty, language); Rasa never saw it
 KEPT = "kept"  # not answered now: kept in the outbox for a replay (or parked for staff)
 OUTCOMES = (HANDLED, REFUSED, KEPT)
 
