@@ -11,14 +11,10 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import aio_pika
 import aiohttp
-import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from rasa.core.brokers.pika import PikaEventBroker
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
@@ -26,47 +22,16 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from bot.desk import open_desk
 from bot.desk.clock import utc_now
 from bot.metrics.consumer import Consumer, Settings
+from tests.metrics.conftest import AMQP, needs_rabbitmq
 
 ROOT = Path(__file__).resolve().parents[2]
-AMQP = "amqp://guest:guest@127.0.0.1:5672/"
-
-
-def _rabbitmq_answers() -> bool:
-    async def connect() -> None:
-        connection = await aio_pika.connect(AMQP, timeout=5)
-        await connection.close()
-    try:
-        asyncio.run(connect())
-        return True
-    except Exception:  # noqa: BLE001 - any failure means: no RabbitMQ to test against
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _rabbitmq_answers(),
-                                reason="no RabbitMQ on 127.0.0.1:5672 (guest/guest)")
+pytestmark = needs_rabbitmq
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@pytest.fixture
-def names() -> Iterator[tuple[str, str]]:
-    """A queue and an exchange of this test only (Rasa's default exchange is shared by
-    anything else publishing on this RabbitMQ); deleted afterwards."""
-    suffix = uuid.uuid4().hex[:10]
-    queue, exchange = f"test_metrics_{suffix}", f"test-metrics-{suffix}"
-    yield queue, exchange
-
-    async def delete() -> None:
-        connection = await aio_pika.connect(AMQP)
-        async with connection:
-            channel = await connection.channel()
-            await channel.queue_delete(queue)
-            await channel.exchange_delete(exchange)
-    asyncio.run(delete())
 
 
 def user(text: str, intent: str) -> UserUttered:
