@@ -78,7 +78,8 @@ class Consumer:
         self.settings = settings
         self.registry = registry or CollectorRegistry()
         self.metrics = EventMetrics(self.registry)
-        self.registry.register(DeskCollector(settings.db_url))
+        self.desk = DeskCollector(settings.db_url)
+        self.registry.register(self.desk)
         ProcessCollector(registry=self.registry)
         self.stopping = asyncio.Event()
         self.port: int | None = None  # the bound port (settings.port 0: any free one)
@@ -116,6 +117,7 @@ class Consumer:
         connection.close_callbacks.add(lambda *_: closed.set())
         try:
             channel = await connection.channel()
+            channel.close_callbacks.add(lambda *_: closed.set())  # e.g. closed by the broker
             await channel.set_qos(prefetch_count=PREFETCH)
             # Declared as Rasa's broker declares it, so either may start first.
             queue = await channel.declare_queue(self.settings.queue, durable=True)
@@ -150,6 +152,12 @@ class Consumer:
                 log_event(logger, "metrics_consumer_unavailable", logging.WARNING,
                           broker=self.settings.broker, error=type(error).__name__,
                           retry_in_s=delay)
+            except Exception as error:  # noqa: BLE001 - a metrics process outlives surprises
+                self.metrics.disconnects.inc()
+                logger.exception("metrics consumer")
+                log_event(logger, "metrics_consumer_failed", logging.ERROR,
+                          broker=self.settings.broker, error=type(error).__name__,
+                          retry_in_s=delay)
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self.stopping.wait(), delay)
             delay = min(RETRY_MAX, delay * 2)
@@ -163,6 +171,7 @@ class Consumer:
             await self.consume()
         finally:
             await runner.cleanup()
+            self.desk.close()
             log_event(logger, "metrics_consumer_stopped")
 
 

@@ -48,6 +48,10 @@ class DeskCollector(Collector):
             self._engine = make_engine(self._url)
         return self._engine
 
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+
     def rows(self, now: datetime) -> list[Any]:
         overdue = func.sum(case((Ticket.response_due_at < now, 1), else_=0))
         query = (

@@ -1,4 +1,5 @@
-"""RabbitMQ for the consumer tests: a real connection decides whether they run."""
+"""RabbitMQ for the consumer tests (a real connection decides whether they run) and the
+desk's database fixtures."""
 
 from __future__ import annotations
 
@@ -8,6 +9,15 @@ from collections.abc import Iterator
 
 import aio_pika
 import pytest
+
+# The desk's SQLite / PostgreSQL fixtures (`@pytest.mark.both_backends`, `db_url`).
+from tests.desk.conftest import (  # noqa: F401
+    backend,
+    db_url,
+    postgres_server,
+    pytest_configure,
+    pytest_generate_tests,
+)
 
 AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 

@@ -1,10 +1,12 @@
-"""The desk's gauges from a real (SQLite) desk database with a few tickets."""
+"""The desk's gauges from a real desk database (SQLite, and PostgreSQL when it answers)
+with a few tickets."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from prometheus_client import CollectorRegistry
 
 from bot.desk import open_desk
@@ -20,8 +22,9 @@ def gauges(collector: DeskCollector) -> dict[tuple[str, tuple], float]:
             for family in registry.collect() for s in family.samples}
 
 
-def test_open_tickets_by_category_priority_status_and_queue_age(tmp_path: Path):
-    url = f"sqlite:///{tmp_path / 'desk.db'}"
+@pytest.mark.both_backends
+def test_open_tickets_by_category_priority_status_and_queue_age(db_url: str):
+    url = db_url
     desk = open_desk(url)
 
     def file(user: str, category: str, minutes: int) -> int:
@@ -37,7 +40,12 @@ def test_open_tickets_by_category_priority_status_and_queue_age(tmp_path: Path):
     desk.resolve(done, "upheld", "ok", "lena", now=T0 + timedelta(minutes=30))
 
     now = T0 + timedelta(hours=3)
-    values = gauges(DeskCollector(url, clock=lambda: now))
+    collector = DeskCollector(url, clock=lambda: now)
+    try:
+        values = gauges(collector)
+    finally:
+        collector.close()
+        desk.engine.dispose()
 
     def open_(category: str, priority: str, status: str) -> float:
         return values[("supportbot_tickets_open", (("category", category),
