@@ -1,8 +1,8 @@
 """Session start and the per-message check of the suspension registry.
 
 `action_validate_slot_mappings` is Rasa's hook that runs after every user message,
-before any policy predicts; it sees the message's language already set, so the notice
-is sent once, in the user's language, whatever their first message was.
+before any policy predicts. It sets the `language` slot from the message first, so the
+notice is sent once, in the user's language, whatever their first message was.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from actions.filing import retry_pending_report
 from actions.safety import warn_about_secrets
 from actions.suspension import suspension_slots
 from actions.updates import tell_decisions
-from bot.i18n import lang
+from bot.language import message_language
 from bot.logs import log_event
 from bot.trainer.review import DEFAULT_THRESHOLD as REVIEW_THRESHOLD
 from bot.trainer.review import record_if_unsure
@@ -56,6 +56,18 @@ class ActionSessionStart(Action):
         return events
 
 
+def follow_language(tracker: Tracker) -> List[EventType]:
+    """The `language` slot follows each message that shows its language clearly
+    ("ok", "0.5 BTC", a button keep it). Set on this tracker too, so the checks below
+    (dates, labels) already use it, as Rasa's responses do (bot/nlg.py)."""
+    current = tracker.get_slot("language")
+    language = message_language(tracker.latest_message.get("text"), current)
+    if language == current:
+        return []
+    tracker.slots["language"] = language
+    return [SlotSet("language", language)]
+
+
 def refresh_suspension(
     dispatcher: CollectingDispatcher, tracker: Tracker, announce_lift: bool = True
 ) -> List[EventType]:
@@ -85,17 +97,18 @@ class ActionCheckSuspensionEachMessage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> List[EventType]:
+        events: List[EventType] = follow_language(tracker)
         warn_about_secrets(dispatcher, tracker)  # first: it needs no database
         # Calm reply + evidence; never escalates. Before the registry check, so a database
         # fault does not silence it (it logs its own failure to record).
-        events: List[EventType] = note_abuse(dispatcher, tracker)
+        events += note_abuse(dispatcher, tracker)
         try:
             told = tell_decisions(dispatcher, tracker)
             # A lifted appeal was just told; "your suspension is lifted" would repeat it.
             events += refresh_suspension(dispatcher, tracker, announce_lift="lifted" not in told)
             # Messages the bot was unsure of go to the trainers' review inbox, redacted.
             record_if_unsure(get_desk(), tracker.latest_message, tracker.sender_id,
-                             lang(tracker.get_slot("language")), REVIEW_THRESHOLD)
+                             tracker.get_slot("language"), REVIEW_THRESHOLD)
         except SQLAlchemyError as error:
             log_event(logger, "suspension_lookup_failed", logging.ERROR,
                       user=tracker.sender_id, error=type(error).__name__)

@@ -14,7 +14,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.serve import RASA, ROOT, Stack, stop_process
+from bot.serve import RASA, ROOT, Stack, stop_process, write_endpoints
 
 WORK = ROOT / "var" / "bench"
 STOCK_DIR = WORK / "stock"
@@ -58,11 +58,7 @@ def start_ours(model: Path, run_dir: Path, timeout: float = 300) -> tuple[Server
     run_dir.mkdir(parents=True)
     actions_port, rasa_port = free_port(), free_port()
     tracker = run_dir / "tracker.db"
-    endpoints = run_dir / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://localhost:{actions_port}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker}\n"
-    )
+    endpoints = write_endpoints(run_dir / "endpoints.yml", actions_port, tracker)
     desk_url = f"sqlite:///{run_dir / 'desk.db'}"
     token = secrets.token_hex(16)
     stack = Stack(rasa_port=rasa_port, actions_port=actions_port, model=str(model),

@@ -77,3 +77,14 @@ def detect_language(text: str) -> str | None:
     if en > sv:
         return "en"
     return None
+
+
+def message_language(text: object, current: str | None) -> str:
+    """The language to answer `text` in: its own when clear, else the conversation's
+    (`current`, the `language` slot), else English. A button payload ("/intent")
+    says nothing of language."""
+    if isinstance(text, str) and not text.startswith("/"):
+        found = detect_language(text)
+        if found:
+            return found
+    return current if current in ("en", "sv") else "en"

@@ -116,6 +116,18 @@ class Stack:
         self.processes.clear()
 
 
+def write_endpoints(path: Path, actions_port: int, tracker_db: Path) -> Path:
+    """An endpoints.yml like the repository's with its own action server port and
+    tracker file, for a stack of its own (tests, benchmarks)."""
+    path.write_text(
+        f'action_endpoint:\n  url: "http://localhost:{actions_port}/webhook"\n'
+        "tracker_store:\n  type: bot.tracker_store.TunedSQLTrackerStore\n"
+        f"  dialect: sqlite\n  db: {tracker_db}\n"
+        "nlg:\n  type: bot.nlg.LanguageAwareNLG\n"
+    )
+    return path
+
+
 def stop_process(process: subprocess.Popen) -> None:
     """SIGTERM to the process group, SIGKILL after 20 s (children started with
     start_new_session=True, so Rasa's own workers go too)."""

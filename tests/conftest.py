@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.serve import Stack
+from bot.serve import Stack, write_endpoints
 from tests.dialogue.conftest import ROOT, run_tool
 
 
@@ -49,11 +49,7 @@ def _free_port() -> int:
 def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("stack")
     actions_port = _free_port()
-    endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://localhost:{actions_port}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp / 'tracker.db'}\n"
-    )
+    endpoints = write_endpoints(tmp / "endpoints.yml", actions_port, tmp / 'tracker.db')
     db = f"sqlite:///{tmp / 'desk.db'}"
     running = Stack(rasa_port=_free_port(), actions_port=actions_port,
                     console_port=_free_port(), model=str(trained_model),

@@ -188,17 +188,23 @@ class Delivery:
         self._remember(sender, out)
         async with self._lock(sender):
             try:
-                row_id = await self._db(self.outbox.add, sender, message.message_id,
-                                        message.text or "", message.input_channel,
-                                        message.metadata)
+                # Claimed at once unless the action server is down or older messages
+                # of the sender's wait: then it waits its turn behind them.
+                admitted = await self._db(self.outbox.admit, sender, message.message_id,
+                                          message.text or "", message.input_channel,
+                                          message.metadata, LEASE if self.up else None)
             except SQLAlchemyError as error:
                 # No outbox: handle it directly rather than refuse it.
                 log_event(logger, "outbox_unavailable", logging.ERROR, sender=sender,
                           error=type(error).__name__)
                 await self._handle_unlogged(message, handler)
                 return
+            row_id = admitted.row_id
+            for payload in admitted.replies:
+                await out.send_response(sender, payload)
             try:
-                handled = self.up and await self._drain(sender, out, handler, message, row_id)
+                handled = self.up and await self._drain(
+                    sender, out, handler, message, row_id, admitted.claimed)
             except SQLAlchemyError as error:  # the outbox failed mid-way; the row is kept
                 log_event(logger, "outbox_unavailable", logging.ERROR, sender=sender,
                           error=type(error).__name__)
@@ -217,14 +223,16 @@ class Delivery:
     # -- handling the sender's waiting messages in order ------------------------------
 
     async def _drain(self, sender: str, out: OutputChannel | None, handler: Handler,
-                     current: UserMessage | None = None, current_row: int | None = None
-                     ) -> bool | None:
-        """Handle the sender's messages in order. True: `current` was handled (or there
-        is none); False: it waits in the outbox; None: it was parked."""
-        for payload in await self._db(self.outbox.take_replies, sender) if out else []:
-            await out.send_response(sender, payload)
+                     current: UserMessage | None = None, current_row: int | None = None,
+                     claimed: Row | None = None) -> bool | None:
+        """Handle the sender's messages in order, starting with `claimed` if given (then
+        the replies waiting for the sender were taken already). True: `current` was
+        handled (or there is none); False: it waits in the outbox; None: it was parked."""
+        if claimed is None and out is not None:
+            for payload in await self._db(self.outbox.take_replies, sender):
+                await out.send_response(sender, payload)
         while True:
-            row = await self._db(self.outbox.claim_next, sender, LEASE)
+            row, claimed = claimed or await self._db(self.outbox.claim_next, sender, LEASE), None
             if row is None:
                 return current_row is None or not await self._waiting(current_row, sender)
             is_current = row.id == current_row

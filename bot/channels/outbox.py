@@ -36,6 +36,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy import text as sql
 from sqlalchemy.engine import Engine, make_url
 
 from bot.desk.db import make_engine
@@ -103,6 +104,16 @@ class Row:
     failures: int
 
 
+@dataclass(frozen=True)
+class Admitted:
+    """A message just stored: its row, claimed for this turn when nothing of the
+    sender's is ahead of it, and the replies that were waiting for the sender."""
+
+    row_id: int
+    claimed: Row | None
+    replies: list[dict[str, Any]]
+
+
 class Outbox:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -122,6 +133,34 @@ class Outbox:
                 state=PENDING, tries=0, failures=0, created_at=_now(),
             ))
             return int(result.inserted_primary_key[0])
+
+    def admit(self, sender: str, message_id: str, text: str, input_channel: str | None,
+              meta: dict[str, Any] | None, lease: float | None) -> Admitted:
+        """`add`, `take_replies` and, when `lease` is given and the sender has nothing
+        waiting, `claim_next` in one transaction: the common turn costs this and `done`."""
+        stored = redact(text or "")
+        with self.engine.begin() as db:
+            if db.dialect.name == "postgresql":
+                # Two instances admitting the same sender's messages at once queue here,
+                # so the second sees the first and waits its turn (order per sender).
+                db.execute(sql("SELECT pg_advisory_xact_lock(hashtext(:sender))"),
+                           {"sender": sender})
+            waiting = self._take_replies(db, sender)
+            ahead = db.execute(select(messages.c.id).where(
+                messages.c.sender == sender, messages.c.state != FAILED).limit(1)).first()
+            claim = lease is not None and ahead is None
+            now = _now()
+            row_id = int(db.execute(insert(messages).values(
+                sender=sender, message_id=message_id, text=stored,
+                input_channel=input_channel,
+                metadata=json.dumps(meta, default=str) if meta else None,
+                state=CLAIMED if claim else PENDING, tries=1 if claim else 0, failures=0,
+                lease_until=now + timedelta(seconds=lease) if claim and lease else None,
+                created_at=now,
+            )).inserted_primary_key[0])
+        row = Row(row_id, sender, message_id, stored, input_channel, meta, 1, 0) if claim \
+            else None
+        return Admitted(row_id, row, waiting)
 
     def claim_next(self, sender: str, lease: float) -> Row | None:
         """The sender's oldest unhandled message, claimed; None when there is none, when
@@ -201,8 +240,12 @@ class Outbox:
 
     def take_replies(self, sender: str) -> list[dict[str, Any]]:
         with self.engine.begin() as db:
-            rows = db.execute(select(replies.c.id, replies.c.payload)
-                              .where(replies.c.sender == sender).order_by(replies.c.id)).all()
-            if rows:
-                db.execute(delete(replies).where(replies.c.id.in_([r.id for r in rows])))
+            return self._take_replies(db, sender)
+
+    @staticmethod
+    def _take_replies(db: Any, sender: str) -> list[dict[str, Any]]:
+        rows = db.execute(select(replies.c.id, replies.c.payload)
+                          .where(replies.c.sender == sender).order_by(replies.c.id)).all()
+        if rows:
+            db.execute(delete(replies).where(replies.c.id.in_([r.id for r in rows])))
         return [json.loads(r.payload) for r in rows]

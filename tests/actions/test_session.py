@@ -49,15 +49,17 @@ def test_lift_during_session_is_announced(desk):
     assert slot_events(events)["suspended"] is False
 
 
-def test_language_follows_clear_messages_and_keeps_through_unclear_ones():
-    from actions.language import ActionDetectLanguage
+def test_language_follows_clear_messages_and_keeps_through_unclear_ones(desk):
+    check = ActionCheckSuspensionEachMessage()
 
-    detect = ActionDetectLanguage()
-    assert slot_events(run(detect, tracker("mitt konto är kapat"))[0]) == {"language": "sv"}
-    assert run(detect, tracker("0.5 BTC", slots={"language": "sv"}))[0] == []
-    assert run(detect, tracker("/appeal_suspension", slots={"language": "sv"}))[0] == []
-    assert slot_events(run(detect, tracker("my deposit is missing",
-                                           slots={"language": "sv"}))[0]) == {"language": "en"}
+    def language_set(text: str, current: str) -> str | None:
+        return slot_events(run(check, tracker(text, slots={"language": current}))[0]
+                           ).get("language")
+
+    assert language_set("mitt konto är kapat", "en") == "sv"
+    assert language_set("0.5 BTC", "sv") is None  # unclear: the slot keeps "sv"
+    assert language_set("/appeal_suspension", "sv") is None  # a button says nothing
+    assert language_set("my deposit is missing", "sv") == "en"
 
 
 def test_unsure_message_lands_in_the_review_inbox_redacted(desk):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.serve import Stack
+from bot.serve import Stack, write_endpoints
 from tests.conftest import _free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,11 +24,7 @@ LOST: list[str] = []  # reports that never reached the queue (must stay empty)
 
 def make_stack(tmp: Path, model: Path, db_url: str | None = None) -> Stack:
     actions_port = _free_port()
-    endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://localhost:{actions_port}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp / 'tracker.db'}\n"
-    )
+    endpoints = write_endpoints(tmp / "endpoints.yml", actions_port, tmp / 'tracker.db')
     db = db_url or f"sqlite:///{tmp / 'desk.db'}"
     stack = Stack(rasa_port=_free_port(), actions_port=actions_port, model=str(model),
                   endpoints=str(endpoints),

@@ -12,6 +12,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
+from sqlalchemy import event
 
 from bot.channels import action_guard
 from bot.channels.action_guard import ActionServerUnavailable, guard_this_turn, install_guard
@@ -64,6 +65,32 @@ def test_handled_message_passes_replies_and_leaves_no_row(service, outbox):
     rasa = FakeRasa()
     assert send(service, rasa, "hello") == ["partial", "echo: hello"]
     assert outbox.counts() == {} and rasa.handled == ["hello"]
+
+
+def test_a_handled_message_costs_two_outbox_transactions(service, outbox):
+    """Admit (store + claim + waiting replies) and done: the per-message price of the
+    outbox, which was six transactions before (issue 6's profile)."""
+    commits: list[int] = []
+    event.listen(outbox.engine, "commit", lambda _conn: commits.append(1))
+    send(service, FakeRasa(), "hello")
+    send(service, FakeRasa(), "hello again")
+    assert len(commits) == 4
+
+
+def test_admit_claims_only_when_nothing_of_the_sender_waits(outbox):
+    outbox.keep_reply("acct-1", {"text": "an answer from a replay"})
+    first = outbox.admit("acct-1", "m1", "one", "rest", None, lease=60)
+    assert first.claimed is not None and first.claimed.tries == 1
+    assert first.replies == [{"text": "an answer from a replay"}]
+    assert outbox.take_replies("acct-1") == []  # taken once
+
+    second = outbox.admit("acct-1", "m2", "two", "rest", None, lease=60)
+    assert second.claimed is None  # "one" is ahead of it
+    down = outbox.admit("acct-2", "m3", "three", "rest", None, lease=None)
+    assert down.claimed is None  # action server known down: it waits for the replay
+    assert outbox.counts() == {"claimed": 1, "pending": 2}
+    outbox.done(first.row_id)
+    assert outbox.claim_next("acct-1", lease=60).text == "two"
 
 
 def test_failed_turn_is_kept_told_and_replayed_before_the_next_message(service, outbox):
@@ -140,8 +167,13 @@ def test_two_instances_never_claim_the_same_message(outbox):
     assert outbox.claim_next("acct-1", lease=60).text == "two"
 
 
-def test_outbox_never_stores_a_secret(outbox):
-    outbox.add("acct-1", "m1", "my password is hunter2hunter2 help", "rest", None)
+@pytest.mark.parametrize("store", ["add", "admit"])
+def test_outbox_never_stores_a_secret(outbox, store):
+    text = "my password is hunter2hunter2 help"
+    if store == "add":
+        outbox.add("acct-1", "m1", text, "rest", None)
+    else:
+        outbox.admit("acct-1", "m1", text, "rest", None, lease=60)
     text = outbox.engine.connect().exec_driver_sql("SELECT text FROM delivery_outbox").scalar()
     assert "hunter2" not in text
 

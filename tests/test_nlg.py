@@ -1,0 +1,37 @@
+"""Responses render in the language of the message they answer, else the slot's."""
+
+from __future__ import annotations
+
+import asyncio
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.nlg import LanguageAwareNLG
+from tests.dialogue.conftest import ROOT
+
+DOMAIN = Domain.load(str(ROOT / "domain"))
+
+
+def rendered(text: str | None, slot: str) -> str:
+    tracker = DialogueStateTracker.from_events("acct-1", [SlotSet("language", slot)],
+                                               slots=DOMAIN.slots)
+    if text is not None:
+        tracker.update(UserUttered(text, {"name": "greet", "confidence": 1.0}))
+    reply = asyncio.run(LanguageAwareNLG(domain=DOMAIN).generate("utter_greet", tracker,
+                                                                 "rest"))
+    return reply["text"]
+
+
+def test_a_clear_message_is_answered_in_its_language_before_the_slot_follows():
+    swedish, english = rendered("hej", "sv"), rendered("hello", "en")
+    assert swedish != english
+    assert rendered("hej hej, hur gör jag", "en") == swedish
+    assert rendered("hello there, how do I", "sv") == english
+
+
+def test_unclear_messages_buttons_and_pushes_keep_the_conversations_language():
+    assert rendered("ok", "sv") == rendered("hej", "sv")
+    assert rendered("/greet", "sv") == rendered("hej", "sv")
+    assert rendered(None, "sv") == rendered("hej", "sv")  # no user message yet
