@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.serve import Stack
+from bot.serve import Stack, write_endpoints
 from tests.conftest import _free_port
 from tests.dialogue.conftest import say
 from tests.metrics.conftest import needs_rabbitmq
@@ -29,13 +29,12 @@ def brokered(trained_model: Path, tmp_path: Path, names):
     consumer on it."""
     queue, exchange = names
     actions_port, port = _free_port(), _free_port()
-    endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://localhost:{actions_port}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp_path / 'tracker.db'}\n"
-        f"event_broker:\n  type: pika\n  url: localhost\n  username: guest\n"
-        f"  password: guest\n  queues: [{queue}]\n  exchange_name: {exchange}\n"
-    )
+    # The repository's endpoints (bot.serve.write_endpoints) plus Rasa's pika broker.
+    endpoints = write_endpoints(tmp_path / "endpoints.yml", actions_port,
+                                tmp_path / "tracker.db")
+    with endpoints.open("a") as extra:
+        extra.write(f"event_broker:\n  type: pika\n  url: localhost\n  username: guest\n"
+                    f"  password: guest\n  queues: [{queue}]\n  exchange_name: {exchange}\n")
     db = f"sqlite:///{tmp_path / 'desk.db'}"
     env = {
         "SUPPORTBOT_DB_URL": db,
