@@ -29,6 +29,7 @@ from bot.channels.identity import UNCONFIGURED, mode
 from bot.i18n import lang
 from bot.language import detect_language
 from bot.logs import log_event
+from bot.metrics.messages import REFUSED, Turn
 
 logger = logging.getLogger(__name__)
 DOMAIN_DIR = Path(__file__).resolve().parents[2] / "domain"
@@ -73,6 +74,7 @@ class Intake:
         self, app: Any, text: str, sender: str, output: OutputChannel, channel: str,
         on_new_message: OnNewMessage,
     ) -> Screened:
+        turn = Turn(channel)  # count, latency, fallback (bot/metrics); no I/O
         responses = responses_of(app)
         screened = screen(text, sender, self.limits, self.limiter, self.payloads(responses))
         language = self.language(sender, screened.language)
@@ -86,11 +88,15 @@ class Intake:
                       reason=screened.refusal, chars=len(text))
             for reply in self.refusal_texts(responses, screened, language, len(text)):
                 await output.send_text_message(sender, reply)
+            turn.end(REFUSED)
             return screened
         metadata = {"redacted": list(screened.redacted)} if screened.redacted else {}
         message = UserMessage(screened.text, output, sender, input_channel=channel,
                               metadata=metadata)
-        await deliver(message, on_new_message)
+        try:
+            await deliver(message, turn.watch(message.message_id, on_new_message))
+        finally:
+            turn.end()
         return screened
 
     def refusal_texts(
