@@ -85,3 +85,59 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def scaled(trained_model, postgres_server: str, redis_server, rabbitmq_server,
+           tmp_path_factory: pytest.TempPathFactory):
+    """The scaled stack once per module: two Rasa instances and two action servers behind
+    the balancer, on throw-away PostgreSQL databases, a Redis key prefix of its own and a
+    RabbitMQ queue of its own; all removed afterwards."""
+    import asyncio
+
+    import aio_pika
+    import redis
+
+    from bot.scaleout.launcher import ScaledStack, Services
+    from bot.scaleout.services import drop_database
+
+    run = uuid.uuid4().hex[:10]
+    desk_db, tracker_db = f"sb_test_{run}_desk", f"sb_test_{run}_tracker"
+    (redis_host, redis_port), (rabbit_host, rabbit_port) = redis_server, rabbitmq_server
+    services = Services(
+        desk_url=with_database(postgres_server, desk_db),
+        tracker_url=with_database(postgres_server, tracker_db),
+        redis_host=redis_host, redis_port=redis_port, redis_key_prefix=f"sbtest{run}",
+        rabbitmq_host=rabbit_host, rabbitmq_port=rabbit_port,
+        rabbitmq_queue=f"sb_test_{run}",
+    )
+    stack = ScaledStack(
+        services=services, rasa_ports=(free_port(), free_port()),
+        actions_ports=(free_port(), free_port()), balancer_port=free_port(),
+        console_port=None, model=str(trained_model),
+        log_dir=tmp_path_factory.mktemp("scaled") / "log",
+        env={
+            "SUPPORTBOT_RASA_TOKEN": "test-rasa-token",
+            "SUPPORTBOT_IDENTITY_KEY": "test-identity-key-" + "k" * 32,
+            "SUPPORTBOT_DEV_LOGIN": "0",
+        },
+    )
+    try:
+        stack.start()
+        yield stack
+    finally:
+        stack.stop()
+        for name in (desk_db, tracker_db):
+            drop_database(postgres_server, name)
+        client = redis.Redis(host=redis_host, port=redis_port, db=services.redis_db)
+        for key in client.scan_iter(f"{services.redis_key_prefix}:*"):
+            client.delete(key)
+
+        async def delete_queue() -> None:
+            connection = await aio_pika.connect(host=rabbit_host, port=rabbit_port,
+                                                login="guest", password="guest")
+            async with connection:
+                channel = await connection.channel()
+                await channel.queue_delete(services.rabbitmq_queue)
+
+        asyncio.run(delete_queue())
