@@ -235,7 +235,7 @@ async def _pipe(client: Any, upstream: aiohttp.ClientWebSocketResponse) -> None:
 
 
 def create_app(urls: list[str], name: str = "supportbot_balancer") -> Sanic:
-    app = Sanic(name)
+    app = Sanic(name, configure_logging=False)  # one format: the launcher's log lines
     app.enable_websocket()  # upgrades are handled in the catch-all route below
     balancer = app.ctx.balancer = Balancer(urls)
 

@@ -19,6 +19,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy.engine import make_url
 
@@ -80,6 +81,10 @@ class Services:
             rabbitmq_queue=env("SUPPORTBOT_RABBITMQ_QUEUE", "supportbot_events"),
         )
 
+    def redis_url(self) -> str:
+        auth = f":{quote(self.redis_password, safe='')}@" if self.redis_password else ""
+        return f"redis://{auth}{self.redis_host}:{self.redis_port}/{self.redis_db}"
+
     def env(self) -> dict[str, str]:
         return {
             "SUPPORTBOT_DB_URL": self.desk_url,
@@ -91,6 +96,10 @@ class Services:
             "SUPPORTBOT_REDIS_DB": str(self.redis_db),
             "SUPPORTBOT_REDIS_PASSWORD": self.redis_password,
             "SUPPORTBOT_REDIS_KEY_PREFIX": self.redis_key_prefix,
+            # socket.io emits through Redis: a push via one instance reaches a page on
+            # another (bot/channels/socket.py).
+            "SUPPORTBOT_SOCKETIO_REDIS_URL": self.redis_url(),
+            "SUPPORTBOT_SOCKETIO_REDIS_CHANNEL": f"{self.redis_key_prefix}-socketio",
             "SUPPORTBOT_RABBITMQ_HOST": self.rabbitmq_host,
             "SUPPORTBOT_RABBITMQ_PORT": str(self.rabbitmq_port),
             "SUPPORTBOT_RABBITMQ_USERNAME": self.rabbitmq_username,

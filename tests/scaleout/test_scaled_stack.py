@@ -244,6 +244,43 @@ def test_websocket_through_the_balancer(scaled):
     assert f'42["session_confirm","{account}"]' in frames
 
 
+def test_a_push_through_one_instance_reaches_a_page_on_the_other(scaled):
+    """An agent's decision is pushed through the balancer to any instance; socket.io
+    emits go through Redis, so the page connected to the other instance gets it."""
+    account = "acct-scale-push"
+    a, b = scaled.rasa_ports
+
+    async def chat() -> list:
+        client = socketio.AsyncClient(reconnection=False)
+        answers: list = []
+        client.on("bot_uttered", answers.append)
+        await client.connect(f"http://localhost:{a}", auth={"token": token(scaled, account)},
+                             socketio_path="/socket.io", transports=["polling"],
+                             wait_timeout=10)
+        await client.emit("session_request", {})
+        await client.emit("user_uttered", {"message": "hello"})
+        await _until(lambda: answers, 60)
+        pushed = len(answers)
+        request = urllib.request.Request(
+            f"http://localhost:{b}/conversations/{account}/execute?output_channel=latest"
+            f"&token={scaled.env['SUPPORTBOT_RASA_TOKEN']}",
+            data=json.dumps({"name": "utter_greet"}).encode(), method="POST",
+            headers={"Content-Type": "application/json"})
+        await asyncio.to_thread(urllib.request.urlopen, request, None, 30)
+        await _until(lambda: len(answers) > pushed, 30)
+        await client.disconnect()
+        return answers[pushed:]
+
+    assert asyncio.run(chat())  # utter_greet, sent by B, seen on the page held by A
+
+
+async def _until(condition, timeout: float) -> None:
+    for _ in range(int(timeout * 10)):
+        if condition():
+            return
+        await asyncio.sleep(0.1)
+
+
 def test_killing_an_instance_mid_form_loses_nothing(scaled):
     """SIGKILL one Rasa instance between two answers of a form: the balancer moves the
     user to the other instance, which goes on from the stored state; one ticket."""
