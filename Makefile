@@ -85,3 +85,9 @@ screenshots: install
 run-scaled: train
 	SUPPORTBOT_DEV_LOGIN=$${SUPPORTBOT_DEV_LOGIN:-$$(test -n "$$SUPPORTBOT_IDENTITY_KEY" && echo 0 || echo 1)} \
 	  $(BIN)/python -m bot.scaleout
+
+# The scale-out profile under the load of `make bench`: the balancer in front of two Rasa
+# instances vs one instance (~5 min); writes bench/results/scaled.{json,md}.
+.PHONY: bench-scaled
+bench-scaled: train
+	$(BIN)/python -m bench.scaled $(BENCH_ARGS)
