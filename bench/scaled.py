@@ -149,6 +149,8 @@ def markdown(r: dict[str, Any]) -> str:
             lines.append(f"| {name} | {users} | {p['throughput_msg_s']} | {p['p50_ms']} | "
                          f"{p['p95_ms']} | {p['p99_ms']} | {p['errors']} | "
                          f"{_checks(p)} | {cpu} |")
+    memory = ", ".join(f"{k} {v['rss_mb']:.0f}" for k, v in r.get("memory", {}).items())
+    lines += ["", f"Resident memory after the two-instance phases, MB: {memory}."]
     return "\n".join(lines) + "\n"
 
 
