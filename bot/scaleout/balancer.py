@@ -66,10 +66,11 @@ def client_key(request: Request) -> str:
 
 
 def forward_headers(request: Request) -> list[tuple[str, str]]:
-    headers = [(k, v) for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP]
+    """The client's headers minus those of one hop, plus this hop in X-Forwarded-For."""
+    headers = [(k, v) for k, v in request.headers.items()
+               if k.lower() not in HOP_BY_HOP and k.lower() != "x-forwarded-for"]
     previous = request.headers.get("x-forwarded-for")
     chain = f"{previous}, {request.ip}" if previous else request.ip
-    headers = [(k, v) for k, v in headers if k.lower() != "x-forwarded-for"]
     return headers + [("X-Forwarded-For", chain)]
 
 
