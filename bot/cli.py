@@ -200,6 +200,13 @@ def cmd_queue_claim(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
     return t, f"{t.reference} claimed by {clean(t.assignee)}."
 
 
+def cmd_queue_claim_next(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
+    t = desk.claim_next(args.agent)
+    if t is None:
+        return None, "Nothing to claim: no open, unassigned ticket."
+    return t, f"{t.reference} ({t.priority}, {t.category}) claimed by {clean(t.assignee)}."
+
+
 def cmd_queue_resolve(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
     t = desk.resolve(args.id, args.outcome, args.note, args.agent)
     text = f"{t.reference} resolved by {clean(t.assignee)}: {t.outcome}."
@@ -290,6 +297,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", metavar="ID", type=_ticket_id, help="42 or SB-00042")
     p = command(q_commands, "claim", cmd_queue_claim, "take a ticket")
     p.add_argument("id", metavar="ID", type=_ticket_id, help="42 or SB-00042")
+    p.add_argument("--agent", required=True)
+    p = command(q_commands, "claim-next", cmd_queue_claim_next,
+                "take the most urgent, oldest open unassigned ticket")
     p.add_argument("--agent", required=True)
     p = command(q_commands, "resolve", cmd_queue_resolve, "close a ticket")
     p.add_argument("id", metavar="ID", type=_ticket_id, help="42 or SB-00042")

@@ -14,13 +14,14 @@ Errors reach the page as connect_error {message, data: {reason}} (sign-in refuse
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 from socketio.exceptions import ConnectionRefusedError as Refused
 
 from bot.channels.identity import IdentityError, resolve_sender
@@ -34,6 +35,23 @@ from bot.channels.intake import (
 from bot.logs import log_event
 
 logger = logging.getLogger(__name__)
+
+
+SOCKETIO_REDIS_ENV = "SUPPORTBOT_SOCKETIO_REDIS_URL"
+SOCKETIO_CHANNEL_ENV = "SUPPORTBOT_SOCKETIO_REDIS_CHANNEL"  # one per deployment
+
+
+def shared_rooms() -> AsyncRedisManager | None:
+    """With several Rasa instances (the scale-out profile) a user's page is connected to
+    one of them, but an agent's decision may be pushed through another. Set
+    $SUPPORTBOT_SOCKETIO_REDIS_URL (redis://host:6379/0) and every emit goes through
+    Redis to whichever instance holds the socket. Unset: rooms are in-process."""
+    url = os.environ.get(SOCKETIO_REDIS_ENV, "").strip()
+    if not url:
+        return None
+    channel = os.environ.get(SOCKETIO_CHANNEL_ENV, "").strip() or "supportbot-socketio"
+    log_event(logger, "socketio_shared_rooms", channel=channel)
+    return AsyncRedisManager(url, channel=channel)
 
 
 class _AppBlueprint(SocketBlueprint):
@@ -68,7 +86,8 @@ class GuardedSocketIOInput(SocketIOInput):
         self.languages: dict[str, str] = {}  # sid -> the browser's language, for errors
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[],
+                          client_manager=shared_rooms())
         self.sio = sio  # get_output_channel (pushed messages) needs it
         webhook = _AppBlueprint(self, sio, self.socketio_path, "socketio_webhook", __name__)
 

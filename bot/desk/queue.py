@@ -165,6 +165,28 @@ def claim(session: Session, ticket_id: int, agent: str, at: datetime) -> TicketI
     return ticket_info(session, ticket_id)
 
 
+def claim_next(session: Session, agent: str, at: datetime) -> TicketInfo | None:
+    """Claim the most urgent, oldest open unassigned ticket; None when there is none.
+
+    PostgreSQL: `FOR UPDATE SKIP LOCKED` lets many agents take the head of the queue at
+    once, each getting a different row instead of queueing behind one lock. SQLite
+    serialises writers (the Desk opens writes with BEGIN IMMEDIATE), so a plain SELECT is
+    already exclusive there; claim()'s conditional UPDATE is the safety net on both.
+    """
+    query = (
+        select(Ticket.id)
+        .where(Ticket.status == "open", Ticket.assignee.is_(None))
+        .order_by(*QUEUE_ORDER)
+        .limit(1)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=Ticket)
+    ticket_id = session.scalar(query)
+    if ticket_id is None:
+        return None
+    return claim(session, ticket_id, agent, at)
+
+
 def release(session: Session, ticket_id: int, agent: str, at: datetime) -> TicketInfo:
     """Put the ticket held by `agent` back in the queue (open, unassigned)."""
     result = session.execute(

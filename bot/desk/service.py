@@ -258,6 +258,14 @@ class Desk:
         with self._write() as session:
             return queue.claim(session, ticket_id, agent, at)
 
+    def claim_next(self, agent: str, now: datetime | None = None) -> TicketInfo | None:
+        """Take the most urgent, oldest open unassigned ticket; None when the queue has
+        none. Concurrent callers never get the same ticket (queue.claim_next)."""
+        agent = _text(agent, "agent")
+        at = resolve_now(now)
+        with self._write() as session:
+            return queue.claim_next(session, agent, at)
+
     def release(self, ticket_id: int | str, agent: str, now: datetime | None = None) -> TicketInfo:
         """Give back a ticket `agent` holds: open and unassigned again; NotHolder otherwise."""
         ticket_id = parse_ticket_ref(ticket_id)
