@@ -19,6 +19,8 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 # `rasa train` skips the work when a model in models/ already matches config and data.
 train: install
 	$(BIN)/rasa train --domain domain --data data --config config.yml --out models
+	@# It writes a new ~80 MB archive even when nothing changed: keep the three newest.
+	@ls -t models/*.tar.gz 2>/dev/null | tail -n +4 | xargs -r rm --
 
 run: train
 	mkdir -p var
