@@ -16,6 +16,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 from bot.local_secrets import rasa_token
 from bot.logs import log_event
@@ -217,24 +218,36 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def main() -> int:
+class Startable(Protocol):
+    def start(self) -> Any: ...
+    def stop(self) -> None: ...
+
+
+def serve_until_stopped(stack: Startable, banner: list[str]) -> int:
+    """Start `stack`, print where it answers, run until Ctrl-C or SIGTERM, stop it.
+    `make run` and `make run-scaled` (bot.scaleout.launcher) both end here."""
     # The servers run in their own process groups, so stop them on SIGTERM as on Ctrl-C.
     signal.signal(signal.SIGTERM, _interrupt)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    stack = Stack(console_port=8080)
     try:
         stack.start()
-        print("supportbot is up (Ctrl-C stops it):")
-        print("  chat page      http://localhost:5005/webhooks/chatpage/")
-        print("  agent console  http://localhost:8080/  (add an agent: supportbot agent add NAME)")
-        print("  REST channel   http://localhost:5005/webhooks/rest/webhook", flush=True)
-        while True:  # the supervisor restarts what dies
+        print("\n".join(banner), flush=True)
+        while True:  # the supervisors restart what dies
             time.sleep(1)
     except KeyboardInterrupt:
         pass
     finally:
         stack.stop()
     return 0
+
+
+def main() -> int:
+    return serve_until_stopped(Stack(console_port=8080), [
+        "supportbot is up (Ctrl-C stops it):",
+        "  chat page      http://localhost:5005/webhooks/chatpage/",
+        "  agent console  http://localhost:8080/  (add an agent: supportbot agent add NAME)",
+        "  REST channel   http://localhost:5005/webhooks/rest/webhook",
+    ])
 
 
 if __name__ == "__main__":

@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -31,7 +29,7 @@ from bot.scaleout.services import (
     prepare_tracker_store,
     with_database,
 )
-from bot.serve import NO_TELEMETRY, RASA, ROOT, Stack, Supervisor
+from bot.serve import NO_TELEMETRY, RASA, ROOT, Stack, Supervisor, serve_until_stopped
 
 logger = logging.getLogger(__name__)
 SUPPORTBOT = str(Path(RASA).with_name("supportbot"))
@@ -232,26 +230,13 @@ def _safe(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main() -> int:
-    signal.signal(signal.SIGTERM, _interrupt)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     stack = ScaledStack(services=Services.from_env(),
                         balancer_port=int(os.environ.get("SUPPORTBOT_BALANCER_PORT", "5000")))
-    try:
-        stack.start()
-        print("supportbot (scaled) is up (Ctrl-C stops it):")
-        print(f"  load balancer  {stack.url}/webhooks/chatpage/  (REST: /webhooks/rest/webhook)")
-        for port in stack.rasa_ports:
-            print(f"  Rasa           http://localhost:{port}/")
-        print(f"  agent console  http://localhost:{stack.console_port}/", flush=True)
-        while True:  # the supervisors restart what dies
-            time.sleep(1)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stack.stop()
-    return 0
+    return serve_until_stopped(stack, [
+        "supportbot (scaled) is up (Ctrl-C stops it):",
+        f"  load balancer  {stack.url}/webhooks/chatpage/  (REST: /webhooks/rest/webhook)",
+        *(f"  Rasa           http://localhost:{port}/" for port in stack.rasa_ports),
+        f"  agent console  http://localhost:{stack.console_port}/",
+        f"  metrics        http://localhost:{stack.metrics_port}/metrics",
+    ])

@@ -4,15 +4,14 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bot.desk import Desk, make_engine, migrate
+from tests.pg_schema import throwaway_schema
 
 PG_CANDIDATES = (
     "postgresql://postgres@localhost/test",
@@ -60,18 +59,8 @@ def db_url(backend: str, tmp_path, request: pytest.FixtureRequest) -> Iterator[s
         yield f"sqlite:///{tmp_path / 'desk.db'}"
         return
     server = request.getfixturevalue("postgres_server")
-    # A throwaway schema per test: isolation without needing CREATE DATABASE rights.
-    schema = f"sb_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, future=True)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        url = make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+    with throwaway_schema(server, f"sb_test_{os.getpid()}") as url:
+        yield url
 
 
 @pytest.fixture

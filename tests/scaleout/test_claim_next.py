@@ -4,16 +4,15 @@ with many agents at once (separate connections, FOR UPDATE SKIP LOCKED)."""
 from __future__ import annotations
 
 import threading
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import create_engine
 
 from bot.cli import main
 from bot.desk import Desk, make_engine, migrate
+from tests.pg_schema import throwaway_schema
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 AGENTS = 20
@@ -32,19 +31,8 @@ def sqlite_url(tmp_path) -> str:
 @pytest.fixture
 def pg_url(pg_database: str) -> Iterator[str]:
     """A fresh schema per test inside the session's throw-away database."""
-    schema = f"claims_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(pg_database, future=True)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        from sqlalchemy.engine import make_url
-
-        url = make_url(pg_database).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+    with throwaway_schema(pg_database, "claims") as url:
+        yield url
 
 
 def open_desk(url: str) -> Desk:
