@@ -42,13 +42,17 @@ def chat_url(stack: Stack, account: str) -> str:
 
 def say(stack: Stack, sender: str, text: str) -> list[str]:
     """One message over the REST channel, signed in as `sender`; the bot's reply texts."""
+    return rest_reply(stack.rasa_port, token_for(stack, sender), text, timeout=60)
+
+
+def rest_reply(port: int, token: str, text: str, timeout: float) -> list[str]:
+    """POST `text` to the REST channel on `port` (a Rasa instance or the balancer)."""
     request = urllib.request.Request(
-        f"http://localhost:{stack.rasa_port}/webhooks/rest/webhook",
+        f"http://localhost:{port}/webhooks/rest/webhook",
         data=json.dumps({"message": text}).encode(),
-        headers={"Content-Type": "application/json",
-                 "Authorization": f"Bearer {token_for(stack, sender)}"},
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
     )
-    with urllib.request.urlopen(request, timeout=60) as response:
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         return [m.get("text", "") for m in json.load(response)]
 
 

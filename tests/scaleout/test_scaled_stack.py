@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, text
 
 from bot.channels.identity import issue_token
 from bot.desk import Desk, make_engine
+from tests.dialogue.conftest import rest_reply
 
 HACKED = ["my account was hacked",
           "today around 9 in the morning",
@@ -38,14 +39,7 @@ def token(stack, account: str) -> str:
 
 def say(stack, port: int, account: str, message: str) -> list[str]:
     """One REST message to the Rasa instance (or the balancer) on `port`."""
-    request = urllib.request.Request(
-        f"http://localhost:{port}/webhooks/rest/webhook",
-        data=json.dumps({"message": message}).encode(),
-        headers={"Content-Type": "application/json",
-                 "Authorization": f"Bearer {token(stack, account)}"},
-    )
-    with urllib.request.urlopen(request, timeout=90) as response:
-        return [m.get("text", "") for m in json.load(response)]
+    return rest_reply(port, token(stack, account), message, timeout=90)
 
 
 def stored_events(stack, account: str) -> list[dict]:
