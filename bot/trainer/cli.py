@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,20 @@ def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--test-fraction", type=float, default=0.2, help="held-out share (0.2)")
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="NLU data folder instead of data/nlu (a copy to try an edit on)",
+    )
+    p.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="YML",
+        help="pipeline to evaluate instead of config.yml (to compare a change before making it)",
+    )
     p.add_argument("--no-oos", action="store_true", help="skip the out-of-scope sets")
     p.add_argument("--out", type=Path, default=Path("reports"), help="report folder (reports/)")
     p.add_argument(
@@ -36,6 +52,15 @@ def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bot.trainer.model import CONFIG, NLU_DIR  # light: no Rasa yet
+
+    if args.folds == 1 or args.folds < 0:
+        raise ValueError("--folds must be 0 (off) or at least 2")
+    config, data = args.config or CONFIG, args.data or NLU_DIR
+    for path in (config, data):
+        if not path.exists():  # now, not after a minute of loading Rasa
+            raise FileNotFoundError(f"{path}: no such file or folder")
+
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ chatter
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     from bot.trainer import gate, report
@@ -43,15 +68,20 @@ def run(args: argparse.Namespace) -> int:
     from bot.trainer.model import quiet_rasa
 
     quiet_rasa()
-
-    if args.folds == 1 or args.folds < 0:
-        raise ValueError("--folds must be 0 (off) or at least 2")
     thresholds = gate.load_thresholds(args.thresholds) if args.thresholds else None
-    reports: list[dict[str, Any]] = [
-        run_holdout(test_fraction=args.test_fraction, seed=args.seed, with_oos=not args.no_oos)
-    ]
-    if args.folds:
-        reports.append(run_cv(folds=args.folds, seed=args.seed))
+    # Rasa prints progress to stdout; stdout is for the summary (and --json) alone.
+    with contextlib.redirect_stdout(sys.stderr):
+        reports: list[dict[str, Any]] = [
+            run_holdout(
+                data,
+                test_fraction=args.test_fraction,
+                seed=args.seed,
+                with_oos=not args.no_oos,
+                config=config,
+            )
+        ]
+        if args.folds:
+            reports.append(run_cv(data, folds=args.folds, seed=args.seed, config=config))
     failures = gate.check(reports[0], thresholds) if thresholds else None
     for r in reports:
         r["files"] = [str(p) for p in report.write(r, args.out)]

@@ -90,11 +90,16 @@ def score(examples: Sequence[Example], preds: Sequence[Prediction]) -> dict[str,
 
 
 def _train_and_predict(
-    data: NluData, train: list[Example], tests: dict[str, list[str]], work: Path, seed: int
+    data: NluData,
+    train: list[Example],
+    tests: dict[str, list[str]],
+    work: Path,
+    seed: int,
+    config: Path,
 ) -> dict[str, list[Prediction]]:
     nlu_file = work / "train" / "nlu.yml"
     write_nlu(data, train, nlu_file)
-    parser = Parser(train_model(nlu_file, work / "models", seed=seed))
+    parser = Parser(train_model(nlu_file, work / "models", config=config, seed=seed))
     return {name: parser.parse(texts) for name, texts in tests.items()}
 
 
@@ -105,7 +110,11 @@ def _meta(config_path: Path, seed: int) -> dict[str, Any]:
 
 
 def run_holdout(
-    nlu_dir: Path = NLU_DIR, test_fraction: float = 0.2, seed: int = 42, with_oos: bool = True
+    nlu_dir: Path = NLU_DIR,
+    test_fraction: float = 0.2,
+    seed: int = 42,
+    with_oos: bool = True,
+    config: Path = CONFIG,
 ) -> dict[str, Any]:
     """One training on the train part; scores on the held-out part and the OOS sets.
 
@@ -117,7 +126,7 @@ def run_holdout(
     oos = oos_sets() if with_oos else {}
     tests = {"heldout": [e.text for e in test], **{k: v[1] for k, v in oos.items()}}
     with tempfile.TemporaryDirectory(prefix="nlu-eval-") as tmp:
-        preds = _train_and_predict(data, train, tests, Path(tmp), seed)
+        preds = _train_and_predict(data, train, tests, Path(tmp), seed, config)
     report = score(test, preds["heldout"])
     report["oos"] = {name: score_oos(lang, preds[name]) for name, (lang, _) in oos.items()}
     report["split"] = {
@@ -127,11 +136,13 @@ def run_holdout(
         "train_examples": len(train),
         "test_examples": len(test),
     }
-    report.update(_meta(CONFIG, seed))
+    report.update(_meta(config, seed))
     return report
 
 
-def run_cv(nlu_dir: Path = NLU_DIR, folds: int = 5, seed: int = 42) -> dict[str, Any]:
+def run_cv(
+    nlu_dir: Path = NLU_DIR, folds: int = 5, seed: int = 42, config: Path = CONFIG
+) -> dict[str, Any]:
     """k trainings; every example is predicted once, by the model that did not see it."""
     data = load_nlu(nlu_dir)
     examples: list[Example] = []
@@ -140,11 +151,11 @@ def run_cv(nlu_dir: Path = NLU_DIR, folds: int = 5, seed: int = 42) -> dict[str,
         log.info("fold %d/%d: %d train, %d test", i, folds, len(train), len(test))
         with tempfile.TemporaryDirectory(prefix=f"nlu-cv{i}-") as tmp:
             preds += _train_and_predict(
-                data, train, {"fold": [e.text for e in test]}, Path(tmp), seed
+                data, train, {"fold": [e.text for e in test]}, Path(tmp), seed, config
             )["fold"]
         examples += test
     report = score(examples, preds)
     report["oos"] = {}
     report["split"] = {"kind": "cv", "folds": folds, "seed": seed, "test_examples": len(examples)}
-    report.update(_meta(CONFIG, seed))
+    report.update(_meta(config, seed))
     return report
