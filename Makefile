@@ -52,7 +52,7 @@ clean:
 	rm -rf models var .pytest_cache
 
 # The trainer's NLU evaluation: held-out split + 5-fold cross-validation of config.yml,
-# out-of-scope sets, thresholds of tests/nlu_thresholds.yml; writes reports/ (~7 min).
+# out-of-scope sets, thresholds of tests/nlu_thresholds.yml; writes reports/ (~15 min).
 .PHONY: eval bench-nlu
 eval: install
 	$(BIN)/supportbot eval --folds 5 --thresholds tests/nlu_thresholds.yml
