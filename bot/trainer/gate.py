@@ -40,7 +40,10 @@ def check(report: dict[str, Any], thresholds: dict[str, Any]) -> list[str]:
             report["overall"]["false_urgent_rate"],
             limits["heldout"],
         )
+    wrong_answers = thresholds.get("wrong_answer_rate") or {}
     for name, oos in (report.get("oos") or {}).items():
         if name in limits:
             at_most(f"false-urgent rate [{name}]", oos["false_urgent_rate"], limits[name])
+        if name in wrong_answers:
+            at_most(f"wrong-answer rate [{name}]", oos["wrong_answer_rate"], wrong_answers[name])
     return failures

@@ -40,7 +40,7 @@ from bot.redact import redact
 logger = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_THRESHOLD = 0.7  # above config.yml's FallbackClassifier threshold (0.55)
+DEFAULT_THRESHOLD = 0.7  # above config.yml's fallback thresholds (0.4, FAQ answers 0.6)
 FALLBACK_INTENT = "nlu_fallback"
 MAX_TEXT = 2000  # characters stored; a flood is not a training example
 RETRIEVAL_FILE = "faq.yml"
@@ -188,20 +188,30 @@ def unsure_prediction(
         best = next((r for r in ranking if r.get("name") not in (None, FALLBACK_INTENT)), None)
         if best is None:
             return None, None, "fallback"
-        return str(best["name"]), _number(best.get("confidence")), "fallback"
-    label, confidence = str(name), _number(confidence)
-    selector = (latest_message.get("response_selector") or {}).get(name)
-    if isinstance(selector, Mapping):
-        response = selector.get("response") or {}
-        key = response.get("intent_response_key")
-        if key:
-            label = str(key)
-        selected = _number(response.get("confidence"))
-        if selected is not None:
-            confidence = selected if confidence is None else min(confidence, selected)
+        label, confidence = _with_topic(latest_message, str(best["name"]), best.get("confidence"))
+        return label, confidence, "fallback"
+    label, confidence = _with_topic(latest_message, str(name), confidence)
     if confidence is None or confidence < threshold:
         return label, confidence, "low_confidence"
     return None
+
+
+def _with_topic(
+    latest_message: Mapping[str, Any], intent: str, confidence: Any
+) -> tuple[str, float | None]:
+    """`faq/<topic>` and the lower of the two confidences for a retrieval intent; else the
+    intent and its confidence. An unsure FAQ answer (bot/nlu/faq_fallback.py) keeps its
+    topic, so the trainer sees which answer the bot nearly gave."""
+    label, value = intent, _number(confidence)
+    selector = (latest_message.get("response_selector") or {}).get(intent)
+    if isinstance(selector, Mapping):
+        response = selector.get("response") or {}
+        if response.get("intent_response_key"):
+            label = str(response["intent_response_key"])
+        selected = _number(response.get("confidence"))
+        if selected is not None:
+            value = selected if value is None else min(value, selected)
+    return label, value
 
 
 def _number(value: Any) -> float | None:

@@ -102,15 +102,17 @@ def test_the_gate_reports_each_failure() -> None:
     fake = {
         "languages": {"en": {"macro_f1": 0.5}},
         "overall": {"urgent_recall": 0.9, "false_urgent_rate": 0.1},
-        "oos": {"swefaq_sv": {"false_urgent_rate": 0.0}},
+        "oos": {"swefaq_sv": {"false_urgent_rate": 0.0, "wrong_answer_rate": 0.2}},
     }
     limits = {
         "macro_f1": {"en": 0.6},
         "urgent_recall": 0.95,
         "false_urgent_rate": {"heldout": 0.05, "swefaq_sv": 0.01},
+        "wrong_answer_rate": {"swefaq_sv": 0.1},
     }
     failures = gate.check(fake, limits)
-    assert len(failures) == 3 and "macro-F1 [en]" in failures[0]
+    assert len(failures) == 4 and "macro-F1 [en]" in failures[0]
+    assert failures[-1] == "wrong-answer rate [swefaq_sv] 0.200 > maximum 0.100"
 
 
 def test_score_counts_faq_as_one_intent_and_checks_the_topic_separately() -> None:

@@ -57,6 +57,18 @@ def test_false_urgent_rate_on_out_of_scope_text(
     ]
 
 
+@pytest.mark.parametrize("name", ["clinc150_oos_test", "swefaq_sv"])
+def test_out_of_scope_text_mostly_gets_the_menu_not_an_answer(
+    nlu_report: dict, thresholds: dict, name: str
+) -> None:
+    if name not in nlu_report["oos"]:
+        pytest.skip(f"{name} is not in ../shared/datasets")
+    oos = nlu_report["oos"][name]
+    assert oos["wrong_answer_rate"] <= thresholds["wrong_answer_rate"][name], oos[
+        "predicted_intents"
+    ]
+
+
 def test_the_gate_reads_the_same_thresholds(nlu_report: dict, thresholds: dict) -> None:
     # `supportbot eval --thresholds` and this suite must agree on pass/fail.
     assert gate.check(nlu_report, thresholds) == []

@@ -99,6 +99,14 @@ def test_unsure_prediction() -> None:
     assert unsure_prediction(faq, 0.7) == ("faq/withdrawal_time", 0.41, "low_confidence")
     faq["response_selector"]["faq"]["response"]["confidence"] = 0.9
     assert unsure_prediction(faq, 0.7) is None
+    # an FAQ answer held back as unsure (bot/nlu/faq_fallback.py) keeps its topic
+    held_back = {
+        **fallback_message("how many teaspoons in a tablespoon", "faq", 0.8),
+        "response_selector": {
+            "faq": {"response": {"intent_response_key": "faq/fees", "confidence": 0.3}}
+        },
+    }
+    assert unsure_prediction(held_back, 0.7) == ("faq/fees", 0.3, "fallback")
     # buttons, empty messages and messages without NLU are never queued
     assert (
         unsure_prediction(
