@@ -9,11 +9,15 @@ PYTHON310 ?= $(shell command -v python3.10 2>/dev/null || ls -d $$HOME/.pyenv/ve
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml constraints.txt
+# TensorFlow's CPU-only build, under the name Rasa requires (packaging/tensorflow-cpu).
+$(VENV)/.installed: pyproject.toml constraints.txt packaging/tensorflow-cpu/pyproject.toml
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (install it, or set PYTHON310=/path/to/python3.10)"; exit 1; }
+	@# A venv with the full TensorFlow wheel is built anew: swapping it in place would
+	@# delete the tensorflow/ files the two wheels share.
+	if test -x $(BIN)/python && ! $(BIN)/pip show --quiet tensorflow-cpu 2>/dev/null; then rm -rf $(VENV); fi
 	test -x $(BIN)/python || $(PYTHON310) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]' ./packaging/tensorflow-cpu
 	touch $@
 
 # `rasa train` skips the work when a model in models/ already matches config and data.
