@@ -1,6 +1,7 @@
-"""Work Rasa 3.6 repeats on every message that only needs doing once.
+"""Work Rasa 3.6 repeats on every message, or does at all, that only needs doing once.
 
-Both patches are installed by the delivery service when Rasa starts (`install`).
+The patches are installed by `python -m bot.run_rasa` before Rasa loads the model, and
+again (idempotent) by the delivery service when a plain `rasa run` starts serving.
 
 `RemoteAction._validate_action_result` calls `jsonschema.validate()` on each reply of the
 action server: that checks the (constant) schema against its meta-schema and builds a new
@@ -12,6 +13,16 @@ error message and behaviour are unchanged.
 `Event.resolve_by_type`, called for every event read back from the tracker store or
 received from the action server, walks all Event subclasses with `inspect.isabstract`
 each time (~2.5 % of Rasa's time per message in the profile); the answers are kept.
+
+`RasaModel.load` (DIET, the ResponseSelector) compiles the model and *trains it on one
+example* to create its variables, then overwrites them with the saved weights: the
+training graph, the optimizer and its state stay in memory for the life of the process
+(~330 MB of the Rasa process, and ~9 s of model load, measured 2026-11-27). Here the
+variables are created by one prediction instead; the saved weights are then restored
+(every variable must be found in the checkpoint, else the load fails) and the
+prediction function traced again, since the first trace kept the label embeddings of
+the random weights as constants. Predictions are identical (tests/test_rasa_speedups.py);
+fine-tuning (`rasa train --finetune`) still goes through Rasa's own load.
 """
 
 from __future__ import annotations
@@ -22,6 +33,7 @@ from typing import Any
 from jsonschema import ValidationError, validators
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import Event
+from rasa.utils.tensorflow.models import RasaModel
 
 
 @lru_cache(maxsize=1)
@@ -33,6 +45,7 @@ def _action_result_validator() -> Any:
 def install() -> None:
     """Patch Rasa once per process (idempotent)."""
     _install_event_lookup()
+    _install_inference_load()
     if getattr(RemoteAction._validate_action_result, "_supportbot", False):
         return
     rasas_own = RemoteAction._validate_action_result
@@ -66,3 +79,37 @@ def _install_event_lookup() -> None:
 
     resolve_by_type._supportbot = True  # type: ignore[attr-defined]
     Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign,assignment]
+
+
+def _install_inference_load() -> None:
+    if getattr(RasaModel.load, "_supportbot", False):
+        return
+    rasas_own = RasaModel.load.__func__  # type: ignore[attr-defined]
+
+    def load(
+        cls: type[RasaModel],
+        model_file_name: str,
+        model_data_example: Any,
+        predict_data_example: Any = None,
+        finetune_mode: bool = False,
+        *args: Any,
+        **kwargs: Any,
+    ) -> RasaModel:
+        if finetune_mode or predict_data_example is None:
+            return rasas_own(
+                cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
+                *args, **kwargs,
+            )
+        model = cls(*args, **kwargs)
+        eagerly = model._run_eagerly
+        model._run_eagerly = True  # creates the variables without tracing a graph
+        model.run_inference(predict_data_example)
+        model._run_eagerly = eagerly
+        model.load_weights(model_file_name).assert_existing_objects_matched().expect_partial()
+        model.prepare_for_predict()  # the label embeddings, now of the saved weights
+        model.run_inference(predict_data_example)  # traces the prediction once, at load
+        return model
+
+    load._supportbot = True  # type: ignore[attr-defined]
+    load._rasas_own = rasas_own  # type: ignore[attr-defined]
+    RasaModel.load = classmethod(load)  # type: ignore[method-assign,assignment]

@@ -42,3 +42,55 @@ def test_event_lookup_gives_rasas_answers():
         Event.resolve_by_type("no_such_event")
     parsed = Event.from_parameters({"event": "slot", "name": "language", "value": "sv"})
     assert parsed == SlotSet("language", "sv")
+
+
+TEXTS = [
+    "my account was hacked",
+    "someone logged into my account and changed my email",
+    "hur länge varar avstängningen",
+    "where is my deposit of 0,5 btc",
+    "jag skickade 200 USDT från min Ledger hit men de har inte kommit",
+    "what counts as abuse",
+    "how many teaspoons in a tablespoon",
+    "hej",
+    "I want to appeal, I never insulted anyone",
+]
+
+
+def _parse_all(agent, texts: list[str]) -> list[dict]:
+    import asyncio
+
+    async def run() -> list[dict]:
+        return [await agent.parse_message(t) for t in texts]
+
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(run())
+    finally:
+        loop.close()
+
+
+def test_inference_only_load_predicts_what_rasas_load_does(trained_model, monkeypatch):
+    """DIET and the ResponseSelector loaded without the one-example training step give
+    the same intents, rankings and FAQ answers as Rasa's own load."""
+    from rasa.core.agent import Agent
+    from rasa.utils.tensorflow.models import RasaModel
+
+    rasa_speedups.install()
+    patched = RasaModel.__dict__["load"]
+    assert patched.__func__._supportbot
+    monkeypatch.setattr(RasaModel, "load", classmethod(patched.__func__._rasas_own))
+    stock = _parse_all(Agent.load(str(trained_model)), TEXTS)
+    monkeypatch.setattr(RasaModel, "load", patched)
+    lean = _parse_all(Agent.load(str(trained_model)), TEXTS)
+
+    for s, lx in zip(stock, lean, strict=True):
+        assert lx["intent"]["name"] == s["intent"]["name"], s["text"]
+        got = {r["name"]: r["confidence"] for r in lx["intent_ranking"]}
+        for r in s["intent_ranking"]:
+            assert got[r["name"]] == pytest.approx(r["confidence"], abs=1e-6)
+        s_faq, l_faq = (p["response_selector"]["faq"]["response"] for p in (s, lx))
+        assert l_faq["intent_response_key"] == s_faq["intent_response_key"]
+        assert l_faq["confidence"] == pytest.approx(s_faq["confidence"], abs=1e-6)
+    # the texts reach different intents: a model of random weights would not pass this
+    assert len({p["intent"]["name"] for p in stock}) >= 5
