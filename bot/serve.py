@@ -48,7 +48,8 @@ class Stack:
         commands = {
             "actions": [RASA, "run", "actions", "--actions", "actions",
                         "--port", str(self.actions_port)],
-            "rasa": [RASA, "run", "--enable-api", "--auth-token", self._rasa_token(),
+            "rasa": [sys.executable, "-m", "bot.run_rasa", "run", "--enable-api",
+                     "--auth-token", self._rasa_token(),
                      "--model", self.model, "--endpoints", self.endpoints,
                      "--credentials", self.credentials, "--port", str(self.rasa_port)],
         }
