@@ -20,11 +20,25 @@ $(VENV)/.installed: pyproject.toml constraints.txt packaging/tensorflow-cpu/pypr
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]' ./packaging/tensorflow-cpu
 	touch $@
 
+DATA ?= data
+MODELS ?= models
+TRAIN := $(BIN)/rasa train --domain domain --data $(DATA) --config config.yml --out $(MODELS)
+# It writes a new ~80 MB archive even when nothing changed: keep the three newest.
+PRUNE_MODELS := ls -t $(MODELS)/*.tar.gz 2>/dev/null | tail -n +4 | xargs -r rm --
+
 # `rasa train` skips the work when a model in models/ already matches config and data.
 train: install
-	$(BIN)/rasa train --domain domain --data data --config config.yml --out models
-	@# It writes a new ~80 MB archive even when nothing changed: keep the three newest.
-	@ls -t models/*.tar.gz 2>/dev/null | tail -n +4 | xargs -r rm --
+	$(TRAIN)
+	@$(PRUNE_MODELS)
+
+# The trainer's quick loop after adding examples to existing intents: the newest model is
+# fine-tuned for a fifth of its epochs (~half the time of `make train`, same held-out
+# scores in our measurement). Words the model has never seen are only learnt by the next
+# full `make train`; a new intent or a domain edit needs `make train`.
+.PHONY: train-quick
+train-quick: install
+	$(TRAIN) --finetune --epoch-fraction 0.2
+	@$(PRUNE_MODELS)
 
 run: train
 	mkdir -p var
