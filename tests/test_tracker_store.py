@@ -37,3 +37,42 @@ def test_a_tracker_saved_by_the_tuned_store_reads_back_the_same(tmp_path: Path):
         back = asyncio.run(reader.retrieve("acct-1"))
         assert [e.text for e in back.events if isinstance(e, UserUttered)] == ["hej", "tack"]
         assert back.get_slot("language") == "sv"
+
+
+def test_sessions_and_rows_as_rasas_store_has_them(tmp_path: Path):
+    """Rasa's store writes, ours reads, and back: the latest session for a turn, every
+    session for the full tracker, one row per event with Rasa's columns."""
+    from rasa.shared.core.events import ActionExecuted, SessionStarted
+
+    db = str(tmp_path / "t.db")
+    ours = TunedSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=db)
+    plain = SQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=db)
+    first = [ActionExecuted("action_session_start", timestamp=0.5), SessionStarted(timestamp=1.0),
+             UserUttered("hi", {"name": "greet"}, timestamp=2.0)]
+    second = [ActionExecuted("action_session_start", timestamp=3.0),
+              SessionStarted(timestamp=4.0), UserUttered("hej", {"name": "greet"}, timestamp=5.0)]
+    for writer, reader in ((plain, ours), (ours, plain)):
+        sender = f"acct-{type(writer).__name__}"
+        tracker = DialogueStateTracker.from_events(sender, first, slots=DOMAIN.slots)
+        asyncio.run(writer.save(tracker))
+        # each turn works on the tracker just read back, as Rasa's processor does
+        tracker = asyncio.run(writer.retrieve(sender))
+        for event in second:
+            tracker.update(event)
+        asyncio.run(writer.save(tracker))
+        # saved with nothing new, nothing is written twice
+        asyncio.run(writer.save(asyncio.run(writer.retrieve(sender))))
+
+        latest = asyncio.run(reader.retrieve(sender))
+        full = asyncio.run(reader.retrieve_full_tracker(sender))
+        assert [e.text for e in latest.events if isinstance(e, UserUttered)] == ["hej"]
+        assert [e.text for e in full.events if isinstance(e, UserUttered)] == ["hi", "hej"]
+        assert len(full.events) == 6
+    with ours.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT sender_id, type_name, intent_name, action_name FROM events "
+            "ORDER BY id").all()
+    by_writer = {s: [r[1:] for r in rows if r[0] == s] for s in {r[0] for r in rows}}
+    assert by_writer["acct-SQLTrackerStore"] == by_writer["acct-TunedSQLTrackerStore"]
+    assert by_writer["acct-TunedSQLTrackerStore"][2] == ("user", "greet", None)
+    assert asyncio.run(ours.retrieve("nobody")) is None
