@@ -65,11 +65,13 @@ class Dense:
         name = getattr(layer.activation, "__name__", repr(layer.activation))
         if name not in ACTIVATIONS:
             raise Unsupported(f"activation {name} in {layer.name}")
-        kernel = layer.kernel.numpy()
+        # np.asarray of the variable's value shares TensorFlow's buffer (the
+        # sparse-to-dense kernels are ~60 MB): no second copy of the weights.
+        kernel = np.asarray(layer.kernel.value())
         mask = getattr(layer, "kernel_mask", None)  # RandomlyConnectedDense
         if mask is not None:
-            kernel = kernel * mask.numpy()  # what its call() applies before each use
-        bias = layer.bias.numpy() if layer.use_bias else None
+            kernel = kernel * np.asarray(mask.value())  # what its call() applies first
+        bias = np.asarray(layer.bias.value()) if layer.use_bias else None
         return cls(kernel, bias, ACTIVATIONS[name])
 
     def __call__(self, x: Array) -> Array:
