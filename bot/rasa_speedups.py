@@ -24,6 +24,12 @@ prediction function traced again, since the first trace kept the label embedding
 the random weights as constants. Predictions are identical (tests/test_rasa_speedups.py);
 fine-tuning (`rasa train --finetune`) still goes through Rasa's own load.
 
+`DaskGraphRunner.run` hands the graph to dask on every parse and every action prediction
+(~3 runs per message): dask orders the graph anew each time, and Rasa formats a debug
+line with all inputs even when debug logging is off. The graphs here are small chains,
+run in a single thread anyway (dask's synchronous scheduler); they now run in an order
+worked out once per set of targets: parse 2.0 -> 1.5 ms, a prediction 0.38 -> 0.21 ms.
+
 Models loaded that way then predict in NumPy (bot/nlu/numpy_forward.py): ~2 ms less per
 model per message, the same scores. A model or message it does not cover goes through
 Rasa's TensorFlow path as before.
@@ -33,10 +39,12 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from jsonschema import ValidationError, validators
 from rasa.core.actions.action import RemoteAction
+from rasa.engine.exceptions import GraphRunError
+from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
 from rasa.shared.core.events import Event
 from rasa.shared.nlu.training_data.message import Message
@@ -59,6 +67,7 @@ def install() -> None:
     _install_event_lookup()
     _install_inference_load()
     _install_numpy_predict()
+    _install_graph_order()
     if getattr(RemoteAction._validate_action_result, "_supportbot", False):
         return
     rasas_own = RemoteAction._validate_action_result
@@ -149,3 +158,58 @@ def _install_numpy_predict() -> None:
     _predict._supportbot = True  # type: ignore[attr-defined]
     _predict._rasas_own = rasas_own  # type: ignore[attr-defined]
     DIETClassifier._predict = _predict  # type: ignore[method-assign]
+
+
+def _install_graph_order() -> None:
+    if getattr(DaskGraphRunner.run, "_supportbot", False):
+        return
+    rasas_own = DaskGraphRunner.run
+
+    def run(self: DaskGraphRunner, inputs: dict[str, Any] | None = None,
+            targets: list[str] | None = None) -> dict[str, Any]:
+        run_targets = targets if targets else self._graph_schema.target_names
+        plans = self.__dict__.setdefault("_supportbot_plans", {})
+        plan = plans.get(tuple(run_targets))
+        if plan is None:
+            plan = plans[tuple(run_targets)] = _run_order(self._graph_schema, run_targets)
+        # Like dask: an input is the tuple (name, value), a node gets its needs' outputs
+        # as the (node name, output) tuples GraphNode returns.
+        values: dict[str, Any] = {}
+        for name, value in (inputs or {}).items():
+            if isinstance(value, str) and value in plan.nodes:
+                return rasas_own(self, inputs, targets)  # Rasa's error for the clash
+            values[name] = (name, value)
+        try:
+            for name, needs in plan.steps:
+                values[name] = self._instantiated_nodes[name](*(values[n] for n in needs))
+        except RuntimeError as e:
+            raise GraphRunError("Error running runner.") from e
+        return dict(values[t] for t in run_targets)
+
+    run._supportbot = True  # type: ignore[attr-defined]
+    run._rasas_own = rasas_own  # type: ignore[attr-defined]
+    DaskGraphRunner.run = run  # type: ignore[method-assign]
+
+
+class _Plan(NamedTuple):
+    nodes: frozenset[str]
+    steps: list[tuple[str, list[str]]]  # each node after the nodes it needs
+
+
+def _run_order(schema: Any, targets: list[str]) -> _Plan:
+    minimal = schema.minimal_graph_schema(targets)
+    steps: list[tuple[str, list[str]]] = []
+    seen: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in seen or name not in minimal.nodes:
+            return  # done, or a run input
+        seen.add(name)
+        needs = list(minimal.nodes[name].needs.values())
+        for need in needs:
+            visit(need)
+        steps.append((name, needs))
+
+    for target in targets:
+        visit(target)
+    return _Plan(frozenset(minimal.nodes), steps)
