@@ -13,7 +13,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.utils.tensorflow.constants import FEATURIZERS, NUM_TRANSFORMER_LAYERS
 
 from bot import rasa_speedups
-from bot.nlu.numpy_forward import NumpyForward
+from bot.nlu.numpy_forward import DENSE_PRODUCT_LIMIT, NumpyForward
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,6 +60,25 @@ def test_scores_equal_tensorflow_on_every_training_example(pipeline, featurized,
     assert (got.argmax(axis=1) == expected.argmax(axis=1)).all()
     # a model of random weights, or one label for all, would not get here
     assert len(set(expected.argmax(axis=1))) > 10
+
+
+@pytest.mark.parametrize("component", ["DIETClassifier", "ResponseSelector"])
+def test_long_texts_take_the_sparse_product_with_the_same_scores(pipeline, component):
+    """A pasted wall of text (and a 100,000-character message, see test_properties)
+    is multiplied as a sparse matrix instead of a tokens x non-zeros dense one."""
+    text = "my deposit of 0.5 BTC never arrived, I sent it from my Ledger yesterday " * 40
+    message = Message(data={"text": text})
+    for name in ("WhitespaceTokenizer", "RegexFeaturizer", "LexicalSyntacticFeaturizer",
+                 "CountVectorsFeaturizer"):
+        for featurizer in pipeline[name]:
+            featurizer.process([message])
+    model = pipeline[component][0]
+    sequence = [f.features for f in message.features if f.type == "sequence"]
+    assert sequence[0].shape[0] * sum(m.nnz for m in sequence) > DENSE_PRODUCT_LIMIT
+
+    got = model.model._numpy_forward.predict(message, [])["i_scores"]
+    expected = model._predict._rasas_own(model, message)["i_scores"]
+    np.testing.assert_allclose(got, expected, atol=2e-5)
 
 
 def test_served_parse_goes_through_numpy(pipeline, trained_model, monkeypatch):
