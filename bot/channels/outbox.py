@@ -46,6 +46,8 @@ OUTBOX_URL_ENV = "SUPPORTBOT_OUTBOX_URL"
 ROOT = Path(__file__).resolve().parents[2]
 
 PENDING, CLAIMED, FAILED = "pending", "claimed", "failed"
+# pg_advisory_xact_lock key for creating the tables (any constant, unlike other keys here)
+DDL_LOCK = 0x5B0_0B0C
 
 metadata = MetaData()
 messages = Table(
@@ -117,7 +119,12 @@ class Admitted:
 class Outbox:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        metadata.create_all(engine)
+        with engine.begin() as db:
+            if db.dialect.name == "postgresql":
+                # Instances starting together raced on CREATE TABLE (the loser failed on
+                # a unique violation in pg_type): one at a time, the next finds them.
+                db.execute(sql(f"SELECT pg_advisory_xact_lock({DDL_LOCK})"))
+            metadata.create_all(db)
 
     @classmethod
     def open(cls, url: str | None = None) -> Outbox:
