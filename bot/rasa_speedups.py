@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -97,30 +98,39 @@ def _action_result_validator() -> _ActionResultValidator:
 
 def install() -> None:
     """Patch Rasa once per process (idempotent)."""
-    _install_event_lookup()
-    _install_inference_load()
-    _install_numpy_predict()
-    _install_graph_order()
-    if getattr(RemoteAction._validate_action_result, "_supportbot", False):
-        return
-    rasas_own = RemoteAction._validate_action_result
+    _patch(RemoteAction, "_validate_action_result", _validate_with_cached_validators)
+    _patch(Event, "resolve_by_type", _remembered_event_lookup, wrap=staticmethod)
+    _patch(RasaModel, "load", _inference_load, wrap=classmethod)
+    _patch(DIETClassifier, "_predict", _numpy_predict)
+    _patch(DaskGraphRunner, "run", _run_in_order)
 
-    def validate_with_cached_validator(self: RemoteAction, result: dict[str, Any]) -> bool:
+
+def _patch(owner: type, name: str, build: Callable[[Any], Callable[..., Any]],
+           wrap: Callable[[Any], Any] = lambda f: f) -> None:
+    """`owner.name = build(Rasa's own)`, once: the replacement is marked `_supportbot`
+    and keeps Rasa's own as `_rasas_own` (the tests compare the two)."""
+    current = getattr(owner, name)
+    if getattr(current, "_supportbot", False):
+        return
+    rasas_own = getattr(current, "__func__", current)  # a classmethod's function
+    replacement = build(rasas_own)
+    replacement._supportbot = True  # type: ignore[attr-defined]
+    replacement._rasas_own = rasas_own  # type: ignore[attr-defined]
+    setattr(owner, name, wrap(replacement))
+
+
+def _validate_with_cached_validators(rasas_own: Callable[..., bool]) -> Callable[..., bool]:
+    def validate(self: RemoteAction, result: dict[str, Any]) -> bool:
         try:
             _action_result_validator().validate(result)
         except ValidationError:
             return rasas_own(self, result)  # raises with Rasa's message
         return True
 
-    validate_with_cached_validator._supportbot = True  # type: ignore[attr-defined]
-    validate_with_cached_validator._rasas_own = rasas_own  # type: ignore[attr-defined]
-    RemoteAction._validate_action_result = validate_with_cached_validator  # type: ignore[method-assign]
+    return validate
 
 
-def _install_event_lookup() -> None:
-    if getattr(Event.resolve_by_type, "_supportbot", False):
-        return
-    rasas_own = Event.resolve_by_type
+def _remembered_event_lookup(rasas_own: Callable[..., Any]) -> Callable[..., Any]:
     known: dict[str, type[Event]] = {}
 
     def resolve_by_type(type_name: str, default: type[Event] | None = None
@@ -132,15 +142,10 @@ def _install_event_lookup() -> None:
                 known[type_name] = found
         return found
 
-    resolve_by_type._supportbot = True  # type: ignore[attr-defined]
-    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign,assignment]
+    return resolve_by_type
 
 
-def _install_inference_load() -> None:
-    if getattr(RasaModel.load, "_supportbot", False):
-        return
-    rasas_own = RasaModel.load.__func__  # type: ignore[attr-defined]
-
+def _inference_load(rasas_own: Callable[..., RasaModel]) -> Callable[..., RasaModel]:
     def load(
         cls: type[RasaModel],
         model_file_name: str,
@@ -166,17 +171,12 @@ def _install_inference_load() -> None:
         model._numpy_forward = NumpyForward.from_model(model, model.config)
         return model
 
-    load._supportbot = True  # type: ignore[attr-defined]
-    load._rasas_own = rasas_own  # type: ignore[attr-defined]
-    RasaModel.load = classmethod(load)  # type: ignore[method-assign,assignment]
+    return load
 
 
-def _install_numpy_predict() -> None:
+def _numpy_predict(rasas_own: Callable[..., Any]) -> Callable[..., Any]:
     """DIET's `_predict` (the ResponseSelector inherits it) through the NumPy forward
     pass of models loaded for inference above."""
-    if getattr(DIETClassifier._predict, "_supportbot", False):
-        return
-    rasas_own = DIETClassifier._predict
 
     def _predict(self: DIETClassifier, message: Message) -> dict[str, Any] | None:
         forward: NumpyForward | None = getattr(self.model, "_numpy_forward", None)
@@ -188,16 +188,10 @@ def _install_numpy_predict() -> None:
                                type(self).__name__, reason)
         return rasas_own(self, message)
 
-    _predict._supportbot = True  # type: ignore[attr-defined]
-    _predict._rasas_own = rasas_own  # type: ignore[attr-defined]
-    DIETClassifier._predict = _predict  # type: ignore[method-assign]
+    return _predict
 
 
-def _install_graph_order() -> None:
-    if getattr(DaskGraphRunner.run, "_supportbot", False):
-        return
-    rasas_own = DaskGraphRunner.run
-
+def _run_in_order(rasas_own: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
     def run(self: DaskGraphRunner, inputs: dict[str, Any] | None = None,
             targets: list[str] | None = None) -> dict[str, Any]:
         run_targets = targets if targets else self._graph_schema.target_names
@@ -219,9 +213,7 @@ def _install_graph_order() -> None:
             raise GraphRunError("Error running runner.") from e
         return dict(values[t] for t in run_targets)
 
-    run._supportbot = True  # type: ignore[attr-defined]
-    run._rasas_own = rasas_own  # type: ignore[attr-defined]
-    DaskGraphRunner.run = run  # type: ignore[method-assign]
+    return run
 
 
 class _Plan(NamedTuple):
