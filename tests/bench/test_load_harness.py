@@ -122,7 +122,7 @@ def test_profile_drops_idle_samples_and_shares_by_suspect(tmp_path: Path):
     assert (profile.busy, profile.idle) == (40, 50)
     s = profiling.summary(profile, messages=4, rate=100)
     assert s["busy_ms_per_msg"] == 100.0  # 40 samples at 100 Hz over 4 messages
-    assert s["suspects_pct"]["NLU: DIET / ResponseSelector (TensorFlow)"] == 75.0
+    assert s["suspects_pct"]["NLU: DIET / ResponseSelector (NumPy, or TensorFlow)"] == 75.0
     assert s["suspects_pct"]["tracker store: save"] == 25.0
     assert s["top_inclusive_pct"]["handle (rasa/core/processor.py)"] == 100.0
 
