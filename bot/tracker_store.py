@@ -9,6 +9,10 @@
   worker thread: while one conversation's tracker is read or saved, the event loop
   goes on with other users' messages. Rasa's lock store keeps one conversation's
   turns in order, so nothing else touches the tracker meanwhile.
+- With an event broker (the scale-out profile's RabbitMQ), Rasa reads the whole
+  tracker back a second time on every save only to find which events are new; those
+  are the events the save appends, so they are published from there, after they are
+  stored (Rasa publishes just before).
 
 What is stored, and what is read back, is exactly what Rasa's `SQLTrackerStore` does
 (tests/test_tracker_store.py reads each store's rows with the other).
@@ -23,7 +27,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.orm import sessionmaker
@@ -54,8 +58,9 @@ class TunedSQLTrackerStore(SQLTrackerStore):
         return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await self.stream_events(tracker)
-        await asyncio.to_thread(self._append_new_events, tracker)
+        new_events = await asyncio.to_thread(self._append_new_events, tracker)
+        if self.event_broker is not None:
+            await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
 
     def _current_session(self, sender_id: str) -> sa.sql.ColumnElement:
         """Rasa's rule: the sender's events since their latest SessionStarted, or all
@@ -78,15 +83,17 @@ class TunedSQLTrackerStore(SQLTrackerStore):
         with self.engine.connect() as db:
             return list(db.execute(query).scalars())
 
-    def _append_new_events(self, tracker: DialogueStateTracker) -> None:
+    def _append_new_events(self, tracker: DialogueStateTracker) -> list[Event]:
+        """Stores the tracker's events that are not stored yet, and returns them."""
         events = self._events
         with self.engine.begin() as db:
             stored = db.execute(
                 sa.select(sa.func.count()).select_from(events)
                 .where(self._current_session(tracker.sender_id))
             ).scalar_one()
+            new_events = list(itertools.islice(tracker.events, stored, None))
             rows = []
-            for event in itertools.islice(tracker.events, stored, None):
+            for event in new_events:
                 data = event.as_dict()
                 rows.append({
                     "sender_id": tracker.sender_id,
@@ -99,3 +106,4 @@ class TunedSQLTrackerStore(SQLTrackerStore):
                 })
             if rows:
                 db.execute(events.insert(), rows)
+        return new_events

@@ -76,3 +76,35 @@ def test_sessions_and_rows_as_rasas_store_has_them(tmp_path: Path):
     assert by_writer["acct-SQLTrackerStore"] == by_writer["acct-TunedSQLTrackerStore"]
     assert by_writer["acct-TunedSQLTrackerStore"][2] == ("user", "greet", None)
     assert asyncio.run(ours.retrieve("nobody")) is None
+
+
+def test_the_event_broker_gets_the_events_rasas_store_would_publish(tmp_path: Path):
+    """The new events of each save are published once, as by Rasa's store, without its
+    second read of the tracker (Rasa's SQL event broker records what it is given)."""
+    import json
+
+    from rasa.core.brokers.sql import SQLEventBroker
+    from rasa.shared.core.events import ActionExecuted, SessionStarted
+
+    published = {}
+    for store_class in (SQLTrackerStore, TunedSQLTrackerStore):
+        name = store_class.__name__
+        broker = SQLEventBroker(db=str(tmp_path / f"broker-{name}.db"))
+        store = store_class(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / f"{name}.db"),
+                            event_broker=broker)
+        start = [ActionExecuted("action_session_start", timestamp=1.0),
+                 SessionStarted(timestamp=2.0), ActionExecuted("action_listen", timestamp=3.0)]
+        tracker = DialogueStateTracker.from_events("acct-1", start, slots=DOMAIN.slots)
+        asyncio.run(store.save(tracker))
+        for turn in range(2):
+            tracker = asyncio.run(store.retrieve("acct-1"))
+            tracker.update(UserUttered(f"hej {turn}", {"name": "greet"}, timestamp=4.0 + turn))
+            tracker.update(SlotSet("language", "sv", timestamp=4.5 + turn))
+            asyncio.run(store.save(tracker))
+        with broker.session_scope() as session:
+            rows = session.query(broker.SQLBrokerEvent).order_by(broker.SQLBrokerEvent.id)
+            published[name] = [(r.sender_id, json.loads(r.data)["event"]) for r in rows]
+
+    assert published["TunedSQLTrackerStore"] == published["SQLTrackerStore"]
+    assert [event for _, event in published["SQLTrackerStore"]] == [
+        "action", "session_started", "action", "user", "slot", "user", "slot"]
