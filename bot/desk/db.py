@@ -6,13 +6,14 @@ Nothing here runs at import time: engines are created only when asked for.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.engine.url import URL
 from sqlalchemy.pool import QueuePool
@@ -39,12 +40,41 @@ def _is_memory(url: URL) -> bool:
     return url.database in (None, "", ":memory:") or "mode=memory" in str(url)
 
 
+IDLE_PING_S = 30.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Long-lived Rasa/action-server processes outlive idle connections (a database
+    restart, a firewall's idle timeout): a connection back from more than IDLE_PING_S
+    of rest is checked with `SELECT 1` and replaced if dead. SQLAlchemy's
+    `pool_pre_ping` did that on every checkout: a round trip per transaction, two per
+    message in the outbox alone. A connection in steady use that died anyway fails one
+    statement; SQLAlchemy then drops the whole pool (tests/scaleout/test_idle_ping.py).
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _rested_since(_dbapi: Any, record: Any) -> None:
+        record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_rested(dbapi: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("checked_in", time.monotonic()) < IDLE_PING_S:
+            return
+        try:
+            cursor = dbapi.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+        except engine.dialect.dbapi.Error as error:  # the pool reconnects and retries
+            raise exc.DisconnectionError(str(error)) from error
+
+
 def make_engine(url: str | None = None) -> Engine:
     """A 2.0-style engine, tuned per backend (see comments)."""
     parsed = make_url(url or database_url())
     if parsed.get_backend_name() != "sqlite":
-        # Long-lived Rasa/action-server processes outlive idle connections.
-        return create_engine(parsed, future=True, pool_pre_ping=True)
+        engine = create_engine(parsed, future=True)
+        _ping_when_idle(engine)
+        return engine
 
     memory = _is_memory(parsed)
     if not memory and parsed.database:
