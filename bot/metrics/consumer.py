@@ -38,6 +38,7 @@ from prometheus_client import (
 from yarl import URL
 
 from bot.logs import log_event
+from bot.metrics.auth import may_scrape, metrics_token
 from bot.metrics.desk import DeskCollector
 from bot.metrics.events import EventMetrics
 
@@ -86,7 +87,10 @@ class Consumer:
 
     # -- /metrics -----------------------------------------------------------------------
 
-    async def _scrape(self, _: web.Request) -> web.Response:
+    async def _scrape(self, request: web.Request) -> web.Response:
+        if not may_scrape(request.headers.get("Authorization"), metrics_token()):
+            return web.Response(status=401, text="metrics token required\n",
+                                headers={"WWW-Authenticate": "Bearer"})
         # In a thread: the desk query must not hold up consuming.
         body = await asyncio.to_thread(generate_latest, self.registry)
         response = web.Response(body=body)

@@ -4,8 +4,9 @@ Rasa mounts every channel's blueprint under `/webhooks/<url_prefix>`; this chann
 prefix is absolute ("/metrics"), which urljoin keeps, so the route is `/metrics` on the
 app itself. Listed in credentials.yml like the outbox worker; it receives no messages.
 
-Open on Rasa's port like the chat channels: it carries counts only (no sender ids, no
-text), and operators bind or firewall it (README: Metrics).
+On Rasa's port like the chat channels: it carries counts only (no sender ids, no text);
+with $SUPPORTBOT_METRICS_TOKEN set it answers only a scraper that sends the token
+(bot/metrics/auth.py), and operators keep it off the public proxy (README: Metrics).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from rasa.core.channels.channel import InputChannel
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.metrics.auth import may_scrape, metrics_token
 
 PATH = "/metrics"
 DESK_ENV = "SUPPORTBOT_METRICS_DESK"
@@ -44,6 +47,7 @@ class MetricsEndpoint(InputChannel):
         # (one query per scrape, none per message). Off by default so that several Rasa
         # instances do not report the same tickets.
         self.desk = os.environ.get(DESK_ENV) == "1" if desk is None else desk
+        self.token = metrics_token()
 
     def url_prefix(self) -> str:
         return PATH  # absolute: urljoin("/webhooks/", "/metrics") == "/metrics"
@@ -56,7 +60,10 @@ class MetricsEndpoint(InputChannel):
         metrics = Blueprint("prometheus_metrics", url_prefix=PATH)
 
         @metrics.route("", methods=["GET"])
-        async def scrape(_: Request) -> HTTPResponse:
+        async def scrape(request: Request) -> HTTPResponse:
+            if not may_scrape(request.headers.get("Authorization"), self.token):
+                return response.text("metrics token required\n", status=401,
+                                     headers={"WWW-Authenticate": "Bearer"})
             body = await exposition(self.registry)
             return response.raw(body, content_type=CONTENT_TYPE_LATEST)
 

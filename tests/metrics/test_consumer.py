@@ -190,3 +190,27 @@ def test_consumer_reconnects_when_the_connection_drops(tmp_path: Path, names):
             await asyncio.wait_for(task, 15)
             server.close()
     asyncio.run(run())
+
+
+def test_consumer_metrics_need_the_token_when_one_is_set(tmp_path: Path, monkeypatch):
+    """The consumer's own /metrics (served without a broker here) honours
+    $SUPPORTBOT_METRICS_TOKEN like Rasa's (tests/metrics/test_endpoint.py)."""
+    from bot.metrics.consumer import Consumer, Settings
+
+    monkeypatch.setenv("SUPPORTBOT_METRICS_TOKEN", "s3cret-token")
+    consumer = Consumer(Settings(port=0, db_url=f"sqlite:///{tmp_path / 'desk.db'}"))
+
+    async def run() -> list[int]:
+        runner = await consumer.serve()
+        statuses = []
+        try:
+            async with aiohttp.ClientSession() as session:
+                for headers in ({}, {"Authorization": "Bearer s3cret-token"}):
+                    async with session.get(f"http://127.0.0.1:{consumer.port}/metrics",
+                                           headers=headers) as response:
+                        statuses.append(response.status)
+        finally:
+            await runner.cleanup()
+        return statuses
+
+    assert asyncio.run(run()) == [401, 200]

@@ -35,9 +35,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def fetch(url: str) -> tuple[int, str, str]:
+def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, str, str]:
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}),
+                                    timeout=10) as response:
             return response.status, response.headers["Content-Type"], response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, "", ""
@@ -70,3 +71,29 @@ def test_metrics_on_the_app_with_desk_gauges_when_asked(tmp_path: Path):
     assert ('supportbot_tickets_open{category="account_hacked",priority="urgent",'
             'status="open"} 1.0') in text
     assert elsewhere == 404
+
+
+def test_with_a_token_set_only_the_scraper_that_sends_it_reads_metrics(tmp_path: Path):
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SUPPORTBOT_METRICS_TOKEN": "s3cret-token",
+           "SUPPORTBOT_DB_URL": f"sqlite:///{tmp_path / 'desk.db'}"}
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/metrics"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                anonymous = fetch(url)[0]
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(server.communicate()[0].decode()[-3000:])
+                time.sleep(0.5)
+        wrong = fetch(url, {"Authorization": "Bearer guess"})[0]
+        status, _, text = fetch(url, {"Authorization": "Bearer s3cret-token"})
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    assert (anonymous, wrong, status) == (401, 401, 200)
+    assert "process_resident_memory_bytes" in text
