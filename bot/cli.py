@@ -37,6 +37,7 @@ from bot.desk.db import head_revision
 from bot.desk.models import OUTCOMES, TICKET_STATUSES
 from bot.desk.records import to_plain
 from bot.notify import push_ticket_update
+from bot.retention.tracker import register as register_retention
 from bot.trainer.cli import register as register_eval
 from bot.trainer.data_checks import register as register_validate
 from bot.trainer.review import register as register_review
@@ -312,6 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_review(commands, [common])  # the review inbox of unsure messages
     register_console(commands, command)  # agent accounts and the web console
     register_token(commands, [common])  # chat sign-in tokens for demos and tests
+    register_retention(commands, [common])  # deleting old conversations
     return parser
 
 

@@ -240,6 +240,20 @@ class Desk:
             events = events_of(session, "ticket", ticket_id)
             return TicketDetail(ticket=info, reports=tuple(reports), events=tuple(events))
 
+    def users_with_open_matters(self, now: datetime | None = None) -> set[str]:
+        """Users with a ticket not resolved or a suspension not over: agents may still
+        read their conversations (the console's transcript), so retention keeps them."""
+        at = resolve_now(now)
+        with self._read() as session:
+            ticketed = session.execute(
+                select(Ticket.user_id).where(Ticket.status != "resolved").distinct()
+            ).scalars()
+            suspended = session.execute(
+                select(Suspension.user_id)
+                .where(Suspension.lifted_at.is_(None), Suspension.ends_at > at).distinct()
+            ).scalars()
+            return set(ticketed) | set(suspended)
+
     def tickets_for_user(self, user_id: str) -> list[TicketInfo]:
         """All of the user's tickets, newest first."""
         with self._read() as session:

@@ -1,0 +1,1 @@
+"""Deleting conversations nobody needs any more: `supportbot tracker prune`."""
