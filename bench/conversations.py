@@ -85,6 +85,11 @@ STOCK: tuple[Conversation, ...] = (
     )),
 )
 
+# Rasa's floor (bench/floor_bot): one greeting and its answer, over and over.
+FLOOR: tuple[Conversation, ...] = (
+    Conversation("greet", (Turn("hello", expect="Hello!"),) * 5),
+)
+
 
 def texts(conversations: tuple[Conversation, ...]) -> list[str]:
     """Every user text once, in order: the NLU parse probe's inputs."""

@@ -4,8 +4,10 @@
 
 Both bots are started side by side (idle while the other is measured) and measured in
 alternation, 1 user then N users, so a noisy shared machine hits both alike; the ratios
-ours/stock are the figures to compare across runs. Writes bench/results/load.json and
-load.md (and profile.md with --profile).
+ours/stock are the figures to compare across runs. Rasa's floor (bench/floor_bot, a bot
+that does nothing of its own) is measured the same way: the most any bot can get out of
+one Rasa process on this machine. Writes bench/results/load.json and load.md (and
+profile.md with --profile).
 """
 
 from __future__ import annotations
@@ -43,14 +45,17 @@ async def measure_phase(
 ) -> dict[str, Any]:
     pids = [p for pid in server.pids.values() for p in tree(pid)]
     cpu_before = {name: cpu_seconds(tree(pid)) for name, pid in server.pids.items()}
+    client_before = time.process_time()  # this process: the load generator
     with RssSampler(server.pids) as rss:
         started, samples = await run_phase(target, users, args.duration, tag, args.timeout)
+    client_s = time.process_time() - client_before
     result = summarize(samples, started, users)
     ok = max(1, result["messages"] - result["errors"])
     result["cpu_ms_per_msg"] = {
         name: round(1000 * (cpu_seconds(tree(pid)) - cpu_before[name]) / ok, 1)
         for name, pid in server.pids.items()
     }
+    result["client_cpu_ms_per_msg"] = round(1000 * client_s / ok, 1)
     result["phase_peak_rss_mb"] = rss.peaks_mb()
     result["processes"] = len(pids)
     result["loadavg_after"] = load_average()
@@ -71,6 +76,7 @@ async def parse_probe(server: stacks.Server, rounds: int) -> dict[str, Any]:
 async def bench(args: argparse.Namespace) -> dict[str, Any]:
     run = datetime.now(timezone.utc).strftime("%H%M%S")
     stock_model = stacks.ensure_stock()
+    floor_model = stacks.ensure_floor()
     our_model = Path(args.model) if args.model else stacks.newest_model(stacks.ROOT / "models")
     print(f"stock model {stock_model.name}, ours {our_model.name}", flush=True)
     results: dict[str, Any] = {
@@ -85,24 +91,28 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
     try:
         stock = stacks.start_stock(stock_model, stacks.WORK / "run" / "stock.log")
         servers.append(stock)
+        floor = stacks.start_floor(floor_model, stacks.WORK / "run" / "floor.log")
+        servers.append(floor)
         ours, desk_url = stacks.start_ours(our_model, stacks.WORK / "run" / "ours")
         servers.append(ours)
         desk = open_desk(desk_url)
         targets = {
             "stock": Target(stock.base_url, conversations.STOCK),
+            "floor": Target(floor.base_url, conversations.FLOOR),
             "ours": Target(ours.base_url, conversations.OURS, suspender(desk),
                            conversations.DEGRADED),
         }
-        by_name = {"stock": stock, "ours": ours}
+        by_name = {"stock": stock, "floor": floor, "ours": ours}
         results["load_s"] = {s.name: round(s.load_s, 1) for s in servers}
         print(f"loaded: {results['load_s']}", flush=True)
         for name, target in targets.items():  # first messages pay for lazy set-up
             await run_phase(target, len(target.conversations), 3, f"{run}-warm-{name}")
-        results["parse"] = {n: await parse_probe(s, args.parse_rounds) for n, s in by_name.items()}
+        results["parse"] = {n: await parse_probe(s, args.parse_rounds)
+                            for n, s in by_name.items() if n != "floor"}
         print(f"parse: {results['parse']}", flush=True)
         results["phases"] = {}
         for users in sorted({1, args.users}):
-            for name in ("stock", "ours"):
+            for name in by_name:
                 results["phases"].setdefault(name, {})[str(users)] = await measure_phase(
                     by_name[name], targets[name], users, args, f"{run}-{name}-{users}")
         results["memory"] = {s.name: memory_report(s.pids) for s in servers}

@@ -86,6 +86,11 @@ def memory_report(pids: dict[str, int]) -> dict[str, dict[str, float]]:
         report[name] = {
             "rss_mb": mb(status_kb(pid, "VmRSS")),
             "peak_rss_mb": mb(status_kb(pid, "VmHWM")),
+            # Of it now: the process's own memory, and pages of mapped files (mostly
+            # TensorFlow's library: clean, shared between processes, and as many as
+            # the kernel's fault-around mapped, which differs between machines).
+            "rss_anon_mb": mb(status_kb(pid, "RssAnon")),
+            "rss_file_mb": mb(status_kb(pid, "RssFile")),
             "processes": len(members),
             "tree_rss_mb": mb(sum(status_kb(p, "VmRSS") for p in members)),
         }

@@ -65,7 +65,7 @@ def markdown(r: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for users in sorted({u for p in r.get("phases", {}).values() for u in p}, key=int):
-        for name in ("stock", "ours"):
+        for name in ("stock", "floor", "ours"):
             p = r["phases"].get(name, {}).get(users)
             if not p:
                 continue
@@ -95,6 +95,12 @@ def markdown(r: dict[str, Any]) -> str:
                      f"| {_fmt(r['ratios'].get('rasa_peak_rss'), 'x')} |")
         lines.append(f"| Rasa RSS MB after the load | {mem['stock']['rasa']['rss_mb']} "
                      f"| {mem['ours']['rasa']['rss_mb']} | |")
+        if "rss_anon_mb" in mem["ours"]["rasa"]:
+            lines.append("| of it: own memory / mapped files MB "
+                         f"| {mem['stock']['rasa']['rss_anon_mb']} / "
+                         f"{mem['stock']['rasa']['rss_file_mb']} "
+                         f"| {mem['ours']['rasa']['rss_anon_mb']} / "
+                         f"{mem['ours']['rasa']['rss_file_mb']} | |")
         lines.append(f"| action server peak RSS MB | - | {mem['ours']['actions']['peak_rss_mb']} "
                      f"| |")
     training = r.get("training") or {}
@@ -110,8 +116,32 @@ def markdown(r: dict[str, Any]) -> str:
     elif training.get("measured") != r["date"]:
         lines.append(f"Training times from the run of {training.get('measured')} "
                      "(`--training` measures them again).")
-    lines += ["", *_targets(r), ""]
+    lines += ["", *_targets(r), "", *_floor(r)]
     return "\n".join(lines)
+
+
+def _floor(r: dict[str, Any]) -> list[str]:
+    """What the throughput target asks of the CPU, against what Rasa alone costs."""
+    users = str(r["settings"]["users"])
+    phases = r.get("phases", {})
+    stock, floor = phases.get("stock", {}).get(users), phases.get("floor", {}).get(users)
+    ours = phases.get("ours", {}).get(users)
+    if not (stock and floor and ours):
+        return []
+    target = TARGET_THROUGHPUT_X * stock["throughput_msg_s"]
+    budget = r["machine"]["cpus"] * 1000 / target
+    cpu = ours["cpu_ms_per_msg"]
+    return [
+        f"Rasa's floor (`floor`: bench/floor_bot, a keyword intent, one rule, one response, "
+        f"in-memory stores, our Rasa patches): {floor['throughput_msg_s']} msg/s with "
+        f"{users} users, **{_fmt(ratio(floor['throughput_msg_s'], stock['throughput_msg_s']), 'x')}"
+        f"** the stock bot, at {floor['cpu_ms_per_msg']['rasa']} Rasa CPU ms per message. "
+        f"{TARGET_THROUGHPUT_X:g}x the stock bot is {round(target)} msg/s: on "
+        f"{r['machine']['cpus']} cores, {round(budget, 1)} CPU ms per message for every "
+        f"process together. Ours spends {cpu.get('rasa')} (Rasa) + {cpu.get('actions')} "
+        f"(actions) + {ours.get('client_cpu_ms_per_msg')} (load generator) ms.",
+        "",
+    ]
 
 
 def _targets(r: dict[str, Any]) -> list[str]:

@@ -1,14 +1,18 @@
-"""The two servers under test: our stack (bot.serve.Stack with throw-away databases) and
-the stock `rasa init` bot (created and trained once, cached under var/bench/)."""
+"""The servers under test: our stack (bot.serve.Stack with throw-away databases), the
+stock `rasa init` bot (created and trained once, cached under var/bench/), and Rasa's
+floor (bench/floor_bot: one keyword intent, one rule, one response, with our Rasa patches):
+what any bot costs in one Rasa process here, before it does anything of its own."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -19,6 +23,8 @@ from bot.serve import RASA, ROOT, Stack, stop_process, write_endpoints
 WORK = ROOT / "var" / "bench"
 STOCK_DIR = WORK / "stock"
 STOCK_META = STOCK_DIR / "bench.json"
+FLOOR_BOT = ROOT / "bench" / "floor_bot"
+FLOOR_DIR = WORK / "floor"
 # Generous: per-sender rate limits are for abusers, a benchmark sends as fast as it can.
 UNLIMITED = {"SUPPORTBOT_RATE_MESSAGES": "1000000", "SUPPORTBOT_RATE_SECONDS": "1"}
 
@@ -94,14 +100,45 @@ def ensure_stock(timeout: float = 1800) -> Path:
     return newest_model(STOCK_DIR / "models")
 
 
+def ensure_floor(timeout: float = 600) -> Path:
+    """The floor bot's model, trained again only when bench/floor_bot changes (~15 s)."""
+    files = sorted(FLOOR_BOT.glob("*.yml"))
+    digest = hashlib.sha256(b"".join(f.name.encode() + f.read_bytes() for f in files))
+    name = f"floor-{digest.hexdigest()[:12]}"
+    model = FLOOR_DIR / f"{name}.tar.gz"
+    if not model.exists():
+        shutil.rmtree(FLOOR_DIR, ignore_errors=True)
+        FLOOR_DIR.mkdir(parents=True)
+        env = {**os.environ, "RASA_CACHE_DIRECTORY": str(WORK / "rasa-cache")}
+        subprocess.run(
+            [RASA, "train", "--config", str(FLOOR_BOT / "config.yml"),
+             "--domain", str(FLOOR_BOT / "domain.yml"), "--data", str(FLOOR_BOT / "data.yml"),
+             "--out", str(FLOOR_DIR), "--fixed-model-name", name],
+            cwd=FLOOR_DIR, env=env, check=True, timeout=timeout, capture_output=True)
+    return model
+
+
 def start_stock(model: Path, log: Path, timeout: float = 300) -> Server:
+    return _start_rasa("stock", [RASA, "run"], model, STOCK_DIR, log, timeout)
+
+
+def start_floor(model: Path, log: Path, timeout: float = 300) -> Server:
+    # As our Rasa runs (bot.serve.Stack): with our patches, one BLAS thread, no jax.
+    command = [sys.executable, "-m", "bot.run_rasa", "run",
+               "--credentials", str(FLOOR_BOT / "credentials.yml")]
+    return _start_rasa("floor", command, model, FLOOR_DIR, log, timeout)
+
+
+def _start_rasa(name: str, rasa_run: list[str], model: Path, cwd: Path, log: Path,
+                timeout: float) -> Server:
+    """`rasa run` on its defaults (in-memory tracker and lock stores), REST channel."""
     port, token = free_port(), secrets.token_hex(16)
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "ab") as out:
         process = subprocess.Popen(
-            [RASA, "run", "--enable-api", "--auth-token", token, "--model", str(model),
+            [*rasa_run, "--enable-api", "--auth-token", token, "--model", str(model),
              "--port", str(port)],
-            cwd=STOCK_DIR, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
     started = time.monotonic()
     base = f"http://localhost:{port}"
@@ -112,10 +149,9 @@ def start_stock(model: Path, log: Path, timeout: float = 300) -> Server:
     while not _model_loaded(base, token):
         if process.poll() is not None or time.monotonic() - started > timeout:
             stop()
-            raise RuntimeError(f"the stock bot did not start; see {log}")
+            raise RuntimeError(f"the {name} bot did not start; see {log}")
         time.sleep(0.25)
-    return Server("stock", base, token, {"rasa": process.pid},
-                  time.monotonic() - started, stop)
+    return Server(name, base, token, {"rasa": process.pid}, time.monotonic() - started, stop)
 
 
 def _model_loaded(base: str, token: str) -> bool:

@@ -99,6 +99,8 @@ def test_memory_of_this_process():
     assert me in tree(me)
     mem = memory_report({"me": me})["me"]
     assert mem["peak_rss_mb"] >= mem["rss_mb"] > 0
+    assert mem["rss_anon_mb"] > 0 and mem["rss_file_mb"] > 0
+    assert abs(mem["rss_anon_mb"] + mem["rss_file_mb"] - mem["rss_mb"]) < 1  # + shmem
     assert cpu_seconds([me]) > 0
 
     async def sample():
@@ -148,3 +150,26 @@ def test_markdown_shows_ratios_and_targets():
     text = report.markdown(results)
     assert "**6.0x**" in text
     assert "| throughput >= 5x stock, 20 users | 6.0x | yes |" in text
+
+
+def test_markdown_sets_the_target_against_rasas_floor():
+    def phase(throughput: float, rasa: float, actions: float | None = None) -> dict:
+        cpu = {"rasa": rasa, **({"actions": actions} if actions else {})}
+        return {"throughput_msg_s": throughput, "p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": 3.0,
+                "errors": 0, "check_failures": 0, "cpu_ms_per_msg": cpu,
+                "client_cpu_ms_per_msg": 1.5}
+
+    results = {
+        "date": "2026-01-01T00:00:00+00:00", "loadavg_start": [1.0], "loadavg_end": [2.0],
+        "machine": {"cpus": 2, "platform": "Linux", "note": "test"},
+        "settings": {"users": 20, "duration_s": 20, "models": {"ours": "a", "stock": "b"}},
+        "phases": {"stock": {"20": phase(50.0, 20.0)}, "floor": {"20": phase(150.0, 6.0)},
+                   "ours": {"20": phase(70.0, 12.0, 4.0)}},
+    }
+    results["ratios"] = report.ratios(results)
+    text = report.markdown(results)
+    assert "| floor | 20 | 150.0 |" in text
+    assert "**3.0x** the stock bot, at 6.0 Rasa CPU ms per message" in text
+    # 5 x 50 msg/s on 2 cores: 8 ms of CPU per message for all processes together.
+    assert "5x the stock bot is 250 msg/s: on 2 cores, 8.0 CPU ms per message" in text
+    assert "Ours spends 12.0 (Rasa) + 4.0 (actions) + 1.5 (load generator) ms." in text
