@@ -36,6 +36,8 @@ worked out once per set of targets: parse 2.0 -> 1.5 ms, a prediction 0.38 -> 0.
 Models loaded that way then predict in NumPy (bot/nlu/numpy_forward.py): ~2 ms less per
 model per message, the same scores. A model or message it does not cover goes through
 Rasa's TensorFlow path as before.
+
+`EndpointConfig.request` (each action call) reuses connections: bot/pooled_endpoints.py.
 """
 
 from __future__ import annotations
@@ -53,10 +55,12 @@ from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
 from rasa.shared.core.events import Event
 from rasa.shared.nlu.training_data.message import Message
+from rasa.utils.endpoints import EndpointConfig
 from rasa.utils.tensorflow.constants import FEATURIZERS
 from rasa.utils.tensorflow.models import RasaModel
 
 from bot.nlu.numpy_forward import NumpyForward, Unsupported
+from bot.pooled_endpoints import pooled_request
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +107,7 @@ def install() -> None:
     _patch(RasaModel, "load", _inference_load, wrap=classmethod)
     _patch(DIETClassifier, "_predict", _numpy_predict)
     _patch(DaskGraphRunner, "run", _run_in_order)
+    _patch(EndpointConfig, "request", pooled_request)
 
 
 def _patch(owner: type, name: str, build: Callable[[Any], Callable[..., Any]],

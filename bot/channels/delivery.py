@@ -47,7 +47,7 @@ from rasa.shared.core.events import UserUttered
 from sanic import Blueprint, Sanic
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import rasa_speedups
+from bot import pooled_endpoints, rasa_speedups
 from bot.channels.action_guard import (
     ACTION_TIMEOUT,
     ActionServerUnavailable,
@@ -435,11 +435,13 @@ def attach(blueprint: Blueprint, on_new_message: Handler) -> None:
     """Start the replay worker with the server, not only at the first message."""
     @blueprint.listener("after_server_start")
     async def _start(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
+        pooled_endpoints.start_pooling()
         delivery().start(on_new_message)
 
     @blueprint.listener("before_server_stop")
     async def _stop(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
         await delivery().stop()
+        await pooled_endpoints.close_sessions()
 
 
 class OutboxWorker(InputChannel):
