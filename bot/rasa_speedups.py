@@ -37,12 +37,19 @@ Models loaded that way then predict in NumPy (bot/nlu/numpy_forward.py): ~2 ms l
 model per message, the same scores. A model or message it does not cover goes through
 Rasa's TensorFlow path as before.
 
+`ResponseSelector.process` copies every text of the chosen FAQ answer (each language
+and condition, ~2 KB) into the parse data. Nothing reads them: Rasa answers from the
+domain by the utter action's name (`ActionRetrieveResponse`), as our NLG does. But they
+went into every FAQ question's event, so into every tracker save and read and every
+action call; they are dropped (the key, the utter action and the ranking stay).
+
 `EndpointConfig.request` (each action call) reuses connections: bot/pooled_endpoints.py.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 from collections.abc import Callable
 from functools import lru_cache
@@ -53,6 +60,12 @@ from rasa.core.actions.action import RemoteAction
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+from rasa.nlu.constants import (
+    RESPONSE_SELECTOR_PREDICTION_KEY,
+    RESPONSE_SELECTOR_PROPERTY_NAME,
+    RESPONSE_SELECTOR_RESPONSES_KEY,
+)
+from rasa.nlu.selectors.response_selector import ResponseSelector
 from rasa.shared.core.events import Event
 from rasa.shared.nlu.training_data.message import Message
 from rasa.utils.endpoints import EndpointConfig
@@ -108,6 +121,7 @@ def install() -> None:
     _patch(DIETClassifier, "_predict", _numpy_predict)
     _patch(DaskGraphRunner, "run", _run_in_order)
     _patch(EndpointConfig, "request", pooled_request)
+    _patch(ResponseSelector, "process", _without_response_texts)
 
 
 def _patch(owner: type, name: str, build: Callable[[Any], Callable[..., Any]],
@@ -133,6 +147,22 @@ def _validate_with_cached_validators(rasas_own: Callable[..., bool]) -> Callable
         return True
 
     return validate
+
+
+def _without_response_texts(rasas_own: Callable[..., list[Message]]
+                            ) -> Callable[..., list[Message]]:
+    # Rasa's graph validation reads the signature and type hints of `process`: Rasa's.
+    @functools.wraps(rasas_own)
+    def process(self: ResponseSelector, messages: list[Message]) -> list[Message]:
+        messages = rasas_own(self, messages)
+        for message in messages:
+            for selected in (message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).values():
+                if isinstance(selected, dict):
+                    selected.get(RESPONSE_SELECTOR_PREDICTION_KEY, {}).pop(
+                        RESPONSE_SELECTOR_RESPONSES_KEY, None)
+        return messages
+
+    return process
 
 
 def _remembered_event_lookup(rasas_own: Callable[..., Any]) -> Callable[..., Any]:

@@ -187,3 +187,26 @@ def test_graph_runs_in_its_order_with_dasks_results(trained_model):
 
     with pytest.raises(GraphRunError, match="clashes with a node name"):
         runner.run({"x": meta.nlu_target}, [meta.nlu_target])
+
+
+def test_faq_parse_keeps_the_answer_key_not_its_texts(trained_model, monkeypatch):
+    """The parse data name the FAQ answer (key, utter action, ranking) without copying
+    its texts, which Rasa's own ResponseSelector puts into every FAQ question's event."""
+    from rasa.core.agent import Agent
+    from rasa.nlu.selectors.response_selector import ResponseSelector
+
+    rasa_speedups.install()
+    agent = Agent.load(str(trained_model))
+    texts = ["what counts as abuse", "hur länge varar avstängningen"]
+    lean = [p["response_selector"]["faq"] for p in _parse_all(agent, texts)]
+    # The graph binds its components' methods at load: load again with Rasa's own.
+    monkeypatch.setattr(ResponseSelector, "process", ResponseSelector.process._rasas_own)
+    stock_agent = Agent.load(str(trained_model))
+    stock = [p["response_selector"]["faq"] for p in _parse_all(stock_agent, texts)]
+    for ours, rasas in zip(lean, stock, strict=True):
+        assert rasas["response"]["responses"]  # the texts Rasa copies in
+        assert "responses" not in ours["response"]
+        assert ours["response"] == {k: v for k, v in rasas["response"].items()
+                                    if k != "responses"}
+        assert ours["response"]["utter_action"].startswith("utter_faq/")
+        assert ours["ranking"] == rasas["ranking"]
