@@ -11,9 +11,11 @@ Connection reuse has one hazard: a server closing an idle connection at the mome
 request is sent on it. Idle connections are dropped here after `KEEPALIVE_S`, well
 before the action server (Sanic: 5 s) or common proxies close theirs; and a request
 whose connection was closed under it before any answer came is sent once more, on a
-new connection, as Rasa's own per-call connections would have done. Everything else is
-Rasa's behaviour: headers, token, auth, TLS, compression, timeout, a `ClientResponseError`
-for a status >= 400, and None for a body that is not JSON.
+new connection (the server closed an idle connection: it did not run the call; a server
+that died mid-call refuses the second attempt, and the turn is kept for replay as
+before). Everything else is Rasa's behaviour: headers, token, auth, TLS, compression,
+timeout, a `ClientResponseError` for a status >= 400, and None for a body that is not
+JSON.
 
 Sessions live as long as the server: the delivery service (bot/channels/delivery.py)
 calls `start_pooling` when Rasa's server starts and `close_sessions` when it stops.
