@@ -44,6 +44,8 @@ went into every FAQ question's event, so into every tracker save and read and ev
 action call; they are dropped (the key, the utter action and the ranking stay).
 
 `EndpointConfig.request` (each action call) reuses connections: bot/pooled_endpoints.py.
+`Domain.states_for_tracker_history` (each prediction) extends the states of the
+conversation instead of rebuilding them: bot/incremental_states.py.
 """
 
 from __future__ import annotations
@@ -66,12 +68,14 @@ from rasa.nlu.constants import (
     RESPONSE_SELECTOR_RESPONSES_KEY,
 )
 from rasa.nlu.selectors.response_selector import ResponseSelector
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.nlu.training_data.message import Message
 from rasa.utils.endpoints import EndpointConfig
 from rasa.utils.tensorflow.constants import FEATURIZERS
 from rasa.utils.tensorflow.models import RasaModel
 
+from bot.incremental_states import incremental
 from bot.nlu.numpy_forward import NumpyForward, Unsupported
 from bot.pooled_endpoints import pooled_request
 
@@ -122,6 +126,7 @@ def install() -> None:
     _patch(DaskGraphRunner, "run", _run_in_order)
     _patch(EndpointConfig, "request", pooled_request)
     _patch(ResponseSelector, "process", _without_response_texts)
+    _patch(Domain, "states_for_tracker_history", incremental)
 
 
 def _patch(owner: type, name: str, build: Callable[[Any], Callable[..., Any]],
