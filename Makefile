@@ -85,12 +85,14 @@ bench-nlu: install
 bench-abuse: install
 	$(BIN)/python -m bench.abuse
 
-# Issue 6's load benchmark: our stack and the stock `rasa init` bot under the same load,
-# 1 and 20 users (~6 min); writes bench/results/load.{json,md}. More: BENCH_ARGS="--users
-# 50 --profile --training" (--profile needs `pip install py-spy`).
+# Issue 6's load benchmark: our stack, the stock `rasa init` bot and Rasa's floor under
+# the same load, 1 and 20 users (~6 min); writes bench/results/load.{json,md}. More:
+# BENCH_ARGS="--users 50 --profile --training" (--profile needs `pip install py-spy`).
+# Then the predictions' cost as a session grows (~30 s): policy_growth.{json,md}.
 .PHONY: bench
 bench: train
 	$(BIN)/python -m bench.load $(BENCH_ARGS)
+	$(BIN)/python -m bench.policy_growth
 
 # Refresh docs/screenshots/ from the browser tests (a plain `make test` leaves them alone).
 .PHONY: screenshots

@@ -173,3 +173,18 @@ def test_markdown_sets_the_target_against_rasas_floor():
     # 5 x 50 msg/s on 2 cores: 8 ms of CPU per message for all processes together.
     assert "5x the stock bot is 250 msg/s: on 2 cores, 8.0 CPU ms per message" in text
     assert "Ours spends 12.0 (Rasa) + 4.0 (actions) + 1.5 (load generator) ms." in text
+
+
+def test_policy_growth_sessions_and_table():
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+
+    from bench import policy_growth
+
+    parsed = {"intent": {"name": "faq", "confidence": 0.9}, "entities": []}
+    events = policy_growth.session_events(parsed, turns=3)
+    assert len(events) == 4 + 3 * 3 + 1 and isinstance(events[-1], UserUttered)
+    assert [e.action_name for e in events[4:7] if isinstance(e, ActionExecuted)] == [
+        "utter_faq", "action_listen"]
+    text = policy_growth.markdown({"date": "d", "model": "m", "rows": [
+        {"turns": 3, "events": 14, "ours_ms_per_turn": 0.5, "rasa_ms_per_turn": 0.7}]})
+    assert "| 3 | 14 | 0.5 | 0.7 |" in text
