@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from bench import stacks
+from bench import report, stacks
 
 RESULTS = stacks.ROOT / "bench" / "results"
 QUESTION = "what counts as abuse"
@@ -108,10 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     model = Path(args.model) if args.model else stacks.newest_model(stacks.ROOT / "models")
     result = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
               "model": model.name, "rows": measure(Agent.load(str(model)), args.turns)}
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "policy_growth.json").write_text(json.dumps(result, indent=2) + "\n")
-    (args.out / "policy_growth.md").write_text(markdown(result))
-    print(markdown(result))
+    report.write_named(args.out, "policy_growth", result, markdown(result))
     return 0
 
 

@@ -36,6 +36,14 @@ def ratios(results: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def write_named(out: Path, name: str, results: dict[str, Any], text: str) -> None:
+    """<out>/<name>.json and <name>.md, and the table on the console."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    (out / f"{name}.md").write_text(text)
+    print(text)
+
+
 def write(results: dict[str, Any], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "load.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import platform
 import secrets
@@ -18,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from bench import conversations, stacks
+from bench import conversations, report, stacks
 from bench.load import RESULTS, measure_phase, suspender
 from bench.loadgen import Target, run_phase
 from bench.procs import load_average, memory_report
@@ -169,10 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     results = asyncio.run(bench(args))
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "scaled.json").write_text(json.dumps(results, indent=2) + "\n")
-    (args.out / "scaled.md").write_text(markdown(results))
-    print(markdown(results))
+    report.write_named(args.out, "scaled", results, markdown(results))
     return 0
 
 
