@@ -17,31 +17,11 @@ message and behaviour are unchanged.
 received from the action server, walks all Event subclasses with `inspect.isabstract`
 each time (~2.5 % of Rasa's time per message in the profile); the answers are kept.
 
-`RasaModel.load` (DIET, the ResponseSelector) compiles the model and *trains it on one
-example* to create its variables, then overwrites them with the saved weights: the
-training graph, the optimizer and its state stay in memory for the life of the process
-(~330 MB of the Rasa process, and ~9 s of model load, measured 2026-11-27). Here the
-variables are created by one prediction instead; the saved weights are then restored
-(every variable must be found in the checkpoint, else the load fails) and the
-prediction function traced again, since the first trace kept the label embeddings of
-the random weights as constants. Predictions are identical (tests/test_rasa_speedups.py);
-fine-tuning (`rasa train --finetune`) still goes through Rasa's own load.
-
 `DaskGraphRunner.run` hands the graph to dask on every parse and every action prediction
 (~3 runs per message): dask orders the graph anew each time, and Rasa formats a debug
 line with all inputs even when debug logging is off. The graphs here are small chains,
 run in a single thread anyway (dask's synchronous scheduler); they now run in an order
 worked out once per set of targets: parse 2.0 -> 1.5 ms, a prediction 0.38 -> 0.21 ms.
-
-Models loaded that way then predict in NumPy (bot/nlu/numpy_forward.py): ~2 ms less per
-model per message, the same scores. A model or message it does not cover goes through
-Rasa's TensorFlow path as before.
-
-`ResponseSelector.process` copies every text of the chosen FAQ answer (each language
-and condition, ~2 KB) into the parse data. Nothing reads them: Rasa answers from the
-domain by the utter action's name (`ActionRetrieveResponse`), as our NLG does. But they
-went into every FAQ question's event, so into every tracker save and read and every
-action call; they are dropped (the key, the utter action and the ranking stay).
 
 `EndpointConfig.request` (each action call) reuses connections: bot/pooled_endpoints.py.
 `Domain.states_for_tracker_history` (each prediction) extends the states of the
@@ -51,7 +31,6 @@ conversation instead of rebuilding them: bot/incremental_states.py.
 from __future__ import annotations
 
 import copy
-import functools
 import logging
 from collections.abc import Callable
 from functools import lru_cache
@@ -61,22 +40,11 @@ from jsonschema import ValidationError, validators
 from rasa.core.actions.action import RemoteAction
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
-from rasa.nlu.classifiers.diet_classifier import DIETClassifier
-from rasa.nlu.constants import (
-    RESPONSE_SELECTOR_PREDICTION_KEY,
-    RESPONSE_SELECTOR_PROPERTY_NAME,
-    RESPONSE_SELECTOR_RESPONSES_KEY,
-)
-from rasa.nlu.selectors.response_selector import ResponseSelector
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
-from rasa.shared.nlu.training_data.message import Message
 from rasa.utils.endpoints import EndpointConfig
-from rasa.utils.tensorflow.constants import FEATURIZERS
-from rasa.utils.tensorflow.models import RasaModel
 
 from bot.incremental_states import incremental
-from bot.nlu.numpy_forward import NumpyForward, Unsupported
 from bot.pooled_endpoints import pooled_request
 
 logger = logging.getLogger(__name__)
@@ -121,11 +89,8 @@ def install() -> None:
     """Patch Rasa once per process (idempotent)."""
     _patch(RemoteAction, "_validate_action_result", _validate_with_cached_validators)
     _patch(Event, "resolve_by_type", _remembered_event_lookup, wrap=staticmethod)
-    _patch(RasaModel, "load", _inference_load, wrap=classmethod)
-    _patch(DIETClassifier, "_predict", _numpy_predict)
     _patch(DaskGraphRunner, "run", _run_in_order)
     _patch(EndpointConfig, "request", pooled_request)
-    _patch(ResponseSelector, "process", _without_response_texts)
     _patch(Domain, "states_for_tracker_history", incremental)
 
 
@@ -154,22 +119,6 @@ def _validate_with_cached_validators(rasas_own: Callable[..., bool]) -> Callable
     return validate
 
 
-def _without_response_texts(rasas_own: Callable[..., list[Message]]
-                            ) -> Callable[..., list[Message]]:
-    # Rasa's graph validation reads the signature and type hints of `process`: Rasa's.
-    @functools.wraps(rasas_own)
-    def process(self: ResponseSelector, messages: list[Message]) -> list[Message]:
-        messages = rasas_own(self, messages)
-        for message in messages:
-            for selected in (message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).values():
-                if isinstance(selected, dict):
-                    selected.get(RESPONSE_SELECTOR_PREDICTION_KEY, {}).pop(
-                        RESPONSE_SELECTOR_RESPONSES_KEY, None)
-        return messages
-
-    return process
-
-
 def _remembered_event_lookup(rasas_own: Callable[..., Any]) -> Callable[..., Any]:
     known: dict[str, type[Event]] = {}
 
@@ -183,52 +132,6 @@ def _remembered_event_lookup(rasas_own: Callable[..., Any]) -> Callable[..., Any
         return found
 
     return resolve_by_type
-
-
-def _inference_load(rasas_own: Callable[..., RasaModel]) -> Callable[..., RasaModel]:
-    def load(
-        cls: type[RasaModel],
-        model_file_name: str,
-        model_data_example: Any,
-        predict_data_example: Any = None,
-        finetune_mode: bool = False,
-        *args: Any,
-        **kwargs: Any,
-    ) -> RasaModel:
-        if finetune_mode or predict_data_example is None:
-            return rasas_own(
-                cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
-                *args, **kwargs,
-            )
-        model = cls(*args, **kwargs)
-        eagerly = model._run_eagerly
-        model._run_eagerly = True  # creates the variables without tracing a graph
-        model.run_inference(predict_data_example)
-        model._run_eagerly = eagerly
-        model.load_weights(model_file_name).assert_existing_objects_matched().expect_partial()
-        model.prepare_for_predict()  # the label embeddings, now of the saved weights
-        model.run_inference(predict_data_example)  # traces the prediction once, at load
-        model._numpy_forward = NumpyForward.from_model(model, model.config)
-        return model
-
-    return load
-
-
-def _numpy_predict(rasas_own: Callable[..., Any]) -> Callable[..., Any]:
-    """DIET's `_predict` (the ResponseSelector inherits it) through the NumPy forward
-    pass of models loaded for inference above."""
-
-    def _predict(self: DIETClassifier, message: Message) -> dict[str, Any] | None:
-        forward: NumpyForward | None = getattr(self.model, "_numpy_forward", None)
-        if forward is not None:
-            try:
-                return forward.predict(message, self.component_config[FEATURIZERS])
-            except Unsupported as reason:
-                logger.warning("numpy_forward.fallback component=%s reason=%s",
-                               type(self).__name__, reason)
-        return rasas_own(self, message)
-
-    return _predict
 
 
 def _run_in_order(rasas_own: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:

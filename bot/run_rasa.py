@@ -4,10 +4,9 @@ with two things done first, before Rasa imports TensorFlow and loads the model.
 - jax is kept out. TensorFlow 2.12 requires jax (for TFLite's jax converter, which
   catches its absence) and imports it at start-up if installed: ~105 MB of the Rasa
   process and ~0.5 s of start-up for nothing Rasa uses.
-- Rasa's per-message and model-load waste is patched away (bot/rasa_speedups.py); the
-  model-load patch must be in place before the model loads.
-- NumPy's OpenBLAS runs on one thread. The NLU's products are tiny (bot/nlu/
-  numpy_forward.py): a second BLAS thread only spins, and doubled the CPU of each parse
+- Rasa's per-message waste is patched away (bot/rasa_speedups.py).
+- NumPy's OpenBLAS runs on one thread. The NLU's products are tiny (one message against
+  linear models): a second BLAS thread only spun, and doubled the CPU of each parse
   (2.2 -> 4.2 ms per parse, measured) while taking a core from the action server.
 """
 

@@ -112,45 +112,6 @@ TEXTS = [
 ]
 
 
-def _parse_all(agent, texts: list[str]) -> list[dict]:
-    import asyncio
-
-    async def run() -> list[dict]:
-        return [await agent.parse_message(t) for t in texts]
-
-    loop = asyncio.new_event_loop()
-    try:
-        return loop.run_until_complete(run())
-    finally:
-        loop.close()
-
-
-def test_inference_only_load_predicts_what_rasas_load_does(trained_model, monkeypatch):
-    """DIET and the ResponseSelector loaded without the one-example training step give
-    the same intents, rankings and FAQ answers as Rasa's own load."""
-    from rasa.core.agent import Agent
-    from rasa.utils.tensorflow.models import RasaModel
-
-    rasa_speedups.install()
-    patched = RasaModel.__dict__["load"]
-    assert patched.__func__._supportbot
-    monkeypatch.setattr(RasaModel, "load", classmethod(patched.__func__._rasas_own))
-    stock = _parse_all(Agent.load(str(trained_model)), TEXTS)
-    monkeypatch.setattr(RasaModel, "load", patched)
-    lean = _parse_all(Agent.load(str(trained_model)), TEXTS)
-
-    for s, lx in zip(stock, lean, strict=True):
-        assert lx["intent"]["name"] == s["intent"]["name"], s["text"]
-        got = {r["name"]: r["confidence"] for r in lx["intent_ranking"]}
-        for r in s["intent_ranking"]:
-            assert got[r["name"]] == pytest.approx(r["confidence"], abs=1e-6)
-        s_faq, l_faq = (p["response_selector"]["faq"]["response"] for p in (s, lx))
-        assert l_faq["intent_response_key"] == s_faq["intent_response_key"]
-        assert l_faq["confidence"] == pytest.approx(s_faq["confidence"], abs=1e-6)
-    # the texts reach different intents: a model of random weights would not pass this
-    assert len({p["intent"]["name"] for p in stock}) >= 5
-
-
 def test_graph_runs_in_its_order_with_dasks_results(trained_model):
     """The parse and the next-action graphs give what dask gives, and a run input named
     like a node still gets Rasa's error."""
@@ -187,26 +148,3 @@ def test_graph_runs_in_its_order_with_dasks_results(trained_model):
 
     with pytest.raises(GraphRunError, match="clashes with a node name"):
         runner.run({"x": meta.nlu_target}, [meta.nlu_target])
-
-
-def test_faq_parse_keeps_the_answer_key_not_its_texts(trained_model, monkeypatch):
-    """The parse data name the FAQ answer (key, utter action, ranking) without copying
-    its texts, which Rasa's own ResponseSelector puts into every FAQ question's event."""
-    from rasa.core.agent import Agent
-    from rasa.nlu.selectors.response_selector import ResponseSelector
-
-    rasa_speedups.install()
-    agent = Agent.load(str(trained_model))
-    texts = ["what counts as abuse", "hur länge varar avstängningen"]
-    lean = [p["response_selector"]["faq"] for p in _parse_all(agent, texts)]
-    # The graph binds its components' methods at load: load again with Rasa's own.
-    monkeypatch.setattr(ResponseSelector, "process", ResponseSelector.process._rasas_own)
-    stock_agent = Agent.load(str(trained_model))
-    stock = [p["response_selector"]["faq"] for p in _parse_all(stock_agent, texts)]
-    for ours, rasas in zip(lean, stock, strict=True):
-        assert rasas["response"]["responses"]  # the texts Rasa copies in
-        assert "responses" not in ours["response"]
-        assert ours["response"] == {k: v for k, v in rasas["response"].items()
-                                    if k != "responses"}
-        assert ours["response"]["utter_action"].startswith("utter_faq/")
-        assert ours["ranking"] == rasas["ranking"]

@@ -1,15 +1,16 @@
 """Missing withdrawal or missing deposit: the direction of the transfer decides.
 
 "I sent BTC from my account here to my Ledger" and "I sent BTC from my Ledger to my
-account here" have the same words; a bag of words and character n-grams (DIET without
-transformer layers) cannot tell them apart, and one transformer layer cost an extra two
-minutes of training and doubled the false-urgent rate on out-of-scope text.
+account here" have the same words; a bag of words and character n-grams (the intent
+classifier) cannot tell them apart. (A transformer layer in DIET could, but cost two
+minutes of training and doubled the false-urgent rate on out-of-scope text.) The
+classifier also sees the cues as features; this component makes them decide.
 
 This component runs after the intent classifier. When the top intent is one of the two
 and the message has a direction cue of only one kind, the cue's intent gets the two
 intents' confidence together and the other none. The cues are the trainers' own regexes
 (`transfer_out_of_here`, `transfer_into_here` in data/nlu/<lang>/patterns.yml, which the
-RegexFeaturizer also uses), read from the training data, so they live in one place.
+intent classifier also uses), read from the training data, so they live in one place.
 On our labelled data every cue agrees with its example's intent (`tests/nlu`).
 """
 
