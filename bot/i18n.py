@@ -57,6 +57,28 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+# What a message may be about, as the clarifying question names it ("Is this about a
+# hacked account or a missing withdrawal?"): actions/clarify.py.
+CASE_PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        "report_account_hacked": "a hacked account",
+        "report_missing_withdrawal": "a missing withdrawal",
+        "report_missing_deposit": "a missing deposit",
+        "report_impersonation": "someone pretending to be you or us",
+        "appeal_suspension": "appealing your suspension",
+        "check_appeal_status": "the status of your ticket",
+    },
+    "sv": {
+        "report_account_hacked": "ett kapat konto",
+        "report_missing_withdrawal": "ett uttag som saknas",
+        "report_missing_deposit": "en insättning som saknas",
+        "report_impersonation": "någon som utger sig för att vara du eller vi",
+        "appeal_suspension": "att överklaga din avstängning",
+        "check_appeal_status": "status för ditt ärende",
+    },
+}
+
+
 def lang(value: object) -> str:
     """Normalise a slot value to a supported language code (English by default)."""
     return value if value in LANGUAGES else "en"  # type: ignore[return-value]
@@ -64,6 +86,10 @@ def lang(value: object) -> str:
 
 def label(key: str, language: str) -> str:
     return LABELS[lang(language)].get(key, key)
+
+
+def case_phrase(intent: str, language: str) -> str:
+    return CASE_PHRASES[lang(language)].get(intent, intent)
 
 
 def format_time(moment: datetime, language: str) -> str:

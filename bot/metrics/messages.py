@@ -17,10 +17,12 @@ REFUSED = "refused"  # the guard answered it (rate, size, empty, language); Rasa
 KEPT = "kept"  # not answered now: kept in the outbox for a replay (or parked for staff)
 OUTCOMES = (HANDLED, REFUSED, KEPT)
 
-# The response both fallbacks utter: the rule for `nlu_fallback` (data/rules.yml) and Rasa's
-# `action_default_fallback` (RulePolicy's core fallback). Rasa puts the response's name
-# in every bot message it generates (`utter_action`).
-FALLBACK_RESPONSES = frozenset({"utter_default"})
+# The responses of a turn the bot did not understand: the menu (the rule for `nlu_fallback`
+# and Rasa's `action_default_fallback`) and the clarifying question about a likely case
+# (actions/clarify.py). Rasa puts the response's name in every bot message it generates
+# (`utter_action`).
+FALLBACK_RESPONSES = frozenset({"utter_default", "utter_ask_which_case", "utter_ask_is_it_case",
+                                "utter_ask_funds_gone"})
 
 # Seconds: the targets are p50 <= 20 ms (one user) and p95 <= 250 ms (20 users);
 # 2.5 s and 5 s catch action-server timeouts and kept turns.

@@ -12,6 +12,13 @@ URGENT_INTENTS: frozenset[str] = frozenset(
         "appeal_suspension",
     }
 )
+# Money lost without saying how: the bot asks which of the money cases it is.
+FUNDS_GONE = "report_funds_gone"
+MONEY_CASES: tuple[str, ...] = (
+    "report_account_hacked",
+    "report_missing_withdrawal",
+    "report_missing_deposit",
+)
 # Predicting one of these files or asks for a ticket: an agent's time is spent.
 ESCALATING_INTENTS: frozenset[str] = URGENT_INTENTS | {"request_human"}
 FALLBACK_INTENT = "nlu_fallback"
