@@ -7,7 +7,8 @@ touches tickets, priorities, suspensions or handoffs: agents decide what abuse m
 The calm reply and the normal answer: "where is my f***ing deposit" gets the calm reply
 here and then, as usual, the missing-deposit form. A message the NLU reads as `insult`
 is answered by the rule in data/rules.yml (utter_insult_calm), so no second calm reply
-is sent for it here.
+is sent for it here, except while a form runs: the form goes on there (no rule does),
+so the calm reply comes from here, whether or not the detector saw the abuse.
 """
 
 from __future__ import annotations
@@ -44,7 +45,11 @@ def note_abuse(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Event
         log_event(logger, "abuse_detector_failed", logging.ERROR,
                   user=tracker.sender_id, error=type(error).__name__)
         return []
+    intent = (message.get("intent") or {}).get("name")
+    in_form = bool((tracker.active_loop or {}).get("name"))
     if not result.abusive:
+        if in_form and intent in ANSWERED_BY_RULE:
+            dispatcher.utter_message(response=CALM_RESPONSE)
         return []
     recorded = False
     try:
@@ -64,8 +69,7 @@ def note_abuse(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Event
     # Category and score only: the words stay out of the logs.
     log_event(logger, "abuse_detected", user=tracker.sender_id, category=result.category,
               score=result.score, signals=list(result.signals), recorded=recorded)
-    intent = (message.get("intent") or {}).get("name")
-    if intent not in ANSWERED_BY_RULE:
+    if in_form or intent not in ANSWERED_BY_RULE:
         dispatcher.utter_message(response=CALM_RESPONSE)
     return []
 

@@ -35,6 +35,15 @@ def test_pure_insult_is_answered_once_by_the_rule_not_twice(desk):
     assert desk.abuse_evidence("acct-1001")[0].category == "personal_insults"
 
 
+def test_abuse_during_a_form_is_answered_by_the_hook_the_form_goes_on(desk):
+    # No rule runs while the form does, so the calm reply comes from the hook, once,
+    # whether or not the detector knows the words.
+    for text in ("jag vet var du bor", "you are a bunch of tyrants"):
+        tr = tracker(text, "insult", active_loop="report_form", message_id=text)
+        _, messages = run(HOOK, tr)
+        assert responses(messages) == ["utter_abuse_calm"], text
+
+
 def test_threat_without_profanity_is_recorded_in_swedish(desk):
     tr = tracker("jag vet var du bor", "out_of_scope", slots={"language": "sv"})
     _, messages = run(HOOK, tr)
