@@ -15,7 +15,8 @@ from typing import Any
 def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     """Add `eval` to supportbot's subcommands. It needs no database: it sets `standalone`,
     which `bot.cli.main` runs instead of a desk handler."""
-    help_ = "train config.yml's NLU on a split of data/nlu and measure it (writes reports/)"
+    help_ = ("train config.yml's NLU on data/nlu and measure it on eval/'s dev and test "
+             "splits (writes reports/)")
     p = commands.add_parser("eval", parents=parents, help=help_, description=help_)
     p.add_argument(
         "--folds",
@@ -24,7 +25,6 @@ def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
         metavar="K",
         help="also run K-fold cross-validation (K trainings; default: off)",
     )
-    p.add_argument("--test-fraction", type=float, default=0.2, help="held-out share (0.2)")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument(
         "--data",
@@ -34,6 +34,13 @@ def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
         help="NLU data folder instead of data/nlu (a copy to try an edit on)",
     )
     p.add_argument(
+        "--eval-data",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="evaluation sets instead of eval/ (<split>/<lang>/<set>.yml)",
+    )
+    p.add_argument(
         "--config",
         type=Path,
         default=None,
@@ -41,6 +48,18 @@ def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
         help="pipeline to evaluate instead of config.yml (to compare a change before making it)",
     )
     p.add_argument("--no-oos", action="store_true", help="skip the out-of-scope sets")
+    p.add_argument(
+        "--split",
+        choices=("dev", "test", "all"),
+        default="all",
+        help="which split of eval/ to measure (dev: for error analysis while editing data)",
+    )
+    p.add_argument(
+        "--live",
+        action="store_true",
+        help="also send the abuse sets of the test split to a running bot (a full model, "
+        "Rasa and the action server on SQLite; ~2 min)",
+    )
     p.add_argument("--out", type=Path, default=Path("reports"), help="report folder (reports/)")
     p.add_argument(
         "--thresholds",
@@ -51,48 +70,69 @@ def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.set_defaults(standalone=run)
 
 
+def _live(data: Path, eval_dir: Path, config: Path) -> dict[str, Any]:
+    import tempfile
+
+    from bot.trainer.live import run_live
+    from bot.trainer.model import train_full
+
+    with tempfile.TemporaryDirectory(prefix="nlu-live-model-") as tmp:
+        model = train_full(data, Path(tmp), config=config)
+        return run_live(model, "test", eval_dir)
+
+
 def run(args: argparse.Namespace) -> int:
-    from bot.trainer.model import CONFIG, NLU_DIR  # light: no Rasa yet
+    from bot.trainer.eval_sets import EVAL_DIR  # light: no Rasa yet
+    from bot.trainer.model import CONFIG, NLU_DIR
 
     if args.folds == 1 or args.folds < 0:
         raise ValueError("--folds must be 0 (off) or at least 2")
     config, data = args.config or CONFIG, args.data or NLU_DIR
-    for path in (config, data):
+    eval_dir = args.eval_data or EVAL_DIR
+    for path in (config, data, eval_dir):
         if not path.exists():  # now, not after a minute of loading Rasa
             raise FileNotFoundError(f"{path}: no such file or folder")
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ chatter
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     from bot.trainer import gate, report
-    from bot.trainer.evaluate import run_cv, run_holdout
+    from bot.trainer.evaluate import run_cv, run_eval
     from bot.trainer.model import quiet_rasa
 
     quiet_rasa()
     thresholds = gate.load_thresholds(args.thresholds) if args.thresholds else None
     # Rasa prints progress to stdout; stdout is for the summary (and --json) alone.
     with contextlib.redirect_stdout(sys.stderr):
-        reports: list[dict[str, Any]] = [
-            run_holdout(
-                data,
-                test_fraction=args.test_fraction,
-                seed=args.seed,
-                with_oos=not args.no_oos,
-                config=config,
-            )
-        ]
+        chosen = ("dev", "test") if args.split == "all" else (args.split,)
+        splits = run_eval(data, eval_dir, seed=args.seed, with_oos=not args.no_oos,
+                          config=config, splits=chosen)
+        reports: list[dict[str, Any]] = list(splits.values())
         if args.folds:
             reports.append(run_cv(data, folds=args.folds, seed=args.seed, config=config))
-    failures = gate.check(reports[0], thresholds) if thresholds else None
+        live = _live(data, eval_dir, config) if args.live else None
+    gated = splits.get("test")
+    failures = gate.check(gated, thresholds, live) if thresholds and gated else None
     for r in reports:
         r["files"] = [str(p) for p in report.write(r, args.out)]
+    if live is not None:
+        live_file = args.out / "nlu_live.json"
+        live_file.write_text(json.dumps(live, indent=2) + "\n", "utf-8")
     if getattr(args, "json", False):
         summary = {
-            r["split"]["kind"]: {k: r[k] for k in ("overall", "split", "files")} for r in reports
+            r["split"]["kind"]: {k: r[k] for k in ("overall", "sets", "split", "files") if k in r}
+            for r in reports
         }
-        print(json.dumps({**summary, "gate_failures": failures}, indent=2))
+        print(json.dumps({**summary, "live": live, "gate_failures": failures}, indent=2))
     else:
-        for i, r in enumerate(reports):
-            print(report.summary(r, failures if i == 0 else None))
+        for r in reports:
+            print(report.summary(r, failures if r is gated and live is None else None))
+            print()
+        if live is not None:
+            from bot.trainer.live import summary as live_summary
+
+            print(live_summary(live))
+            if failures is not None:
+                print("\n".join(f"GATE FAIL: {f}" for f in failures) or "gate: all thresholds met")
             print()
         print(f"reports written to {args.out}/")
     return 1 if failures else 0

@@ -1,4 +1,6 @@
-"""Held-out and k-fold evaluation of config.yml's NLU pipeline on our own data."""
+"""Evaluation of config.yml's NLU pipeline: trained on all of data/nlu (the model `make
+train` builds), measured on the dev and test splits of eval/ and on out-of-scope sets;
+optionally k-fold cross-validation of the training data."""
 
 from __future__ import annotations
 
@@ -9,12 +11,26 @@ from pathlib import Path
 from typing import Any
 
 from bot.trainer import metrics
+from bot.trainer.eval_sets import (
+    ABUSE_ONLY,
+    ABUSIVE_URGENT,
+    EVAL_DIR,
+    ORDINARY,
+    SPLITS,
+    load_split,
+)
 from bot.trainer.examples import Example, NluData, load_nlu, write_nlu
-from bot.trainer.labels import FALLBACK_INTENT, URGENT_INTENTS
+from bot.trainer.labels import (
+    ESCALATING_INTENTS,
+    FALLBACK_INTENT,
+    FUNDS_GONE,
+    MONEY_CASES,
+    URGENT_INTENTS,
+)
 from bot.trainer.model import CONFIG, NLU_DIR, Parser, Prediction, fallback_threshold, load_config
 from bot.trainer.model import train as train_model
 from bot.trainer.oos import oos_sets, score_oos
-from bot.trainer.split import holdout_split, kfold_splits
+from bot.trainer.split import kfold_splits
 
 log = logging.getLogger(__name__)
 
@@ -109,35 +125,100 @@ def _meta(config_path: Path, seed: int) -> dict[str, Any]:
     return {"config": str(config_path), "fallback_threshold": threshold, "random_seed": seed}
 
 
-def run_holdout(
+def asks_about(p: Prediction, case: str) -> bool:
+    """The bot would put a question with a button for `case` (actions/clarify.py)."""
+    if p.intent == FUNDS_GONE:
+        return case in MONEY_CASES
+    return p.intent == FALLBACK_INTENT and case in p.top_two
+
+
+def score_cases(examples: Sequence[Example], preds: Sequence[Prediction]) -> dict[str, Any]:
+    """Abuse plus a real case, per language: the share read as exactly that case, the
+    share the bot asks about (fallback with the case among the two likeliest), the rest."""
+    out: dict[str, Any] = {}
+    for lang in sorted({e.lang for e in examples}):
+        pairs = [(e, p) for e, p in zip(examples, preds, strict=True) if e.lang == lang]
+        right = sum(p.intent == e.intent for e, p in pairs)
+        asked = sum(asks_about(p, e.intent) for e, p in pairs)
+        out[lang] = {
+            "examples": len(pairs),
+            "right_case": right / len(pairs),
+            "asked": asked / len(pairs),
+            "missed": 1 - (right + asked) / len(pairs),
+            "read_as_insult": sum(p.intent == "insult" for _, p in pairs) / len(pairs),
+        }
+    return out
+
+
+def score_abuse_only(examples: Sequence[Example], preds: Sequence[Prediction]) -> dict[str, Any]:
+    """Only abuse, per language: the share escalated (a case or a human) must be zero."""
+    out: dict[str, Any] = {}
+    for lang in sorted({e.lang for e in examples}):
+        got = [p for e, p in zip(examples, preds, strict=True) if e.lang == lang]
+        out[lang] = {
+            "examples": len(got),
+            "escalated": sum(p.intent in ESCALATING_INTENTS for p in got) / len(got),
+            "insult": sum(p.intent == "insult" for p in got) / len(got),
+        }
+    return out
+
+
+def run_eval(
     nlu_dir: Path = NLU_DIR,
-    test_fraction: float = 0.2,
+    eval_dir: Path = EVAL_DIR,
     seed: int = 42,
     with_oos: bool = True,
     config: Path = CONFIG,
-) -> dict[str, Any]:
-    """One training on the train part; scores on the held-out part and the OOS sets.
+    splits: Sequence[str] = SPLITS,
+) -> dict[str, dict[str, Any]]:
+    """One training on all of `nlu_dir`; a report per split of `eval_dir` ("dev", "test").
 
-    The OOS sets are parsed by this same model (trained on 1 - test_fraction of the data):
-    one training serves both, which keeps the CI gate fast.
+    The test report keeps no misclassified messages (only their number): nobody reads its
+    errors, so its figures stay an honest estimate. The out-of-scope sets are parsed by
+    the same model and reported with the test split, by counts only, for the same reason.
     """
     data = load_nlu(nlu_dir)
-    train, test = holdout_split(data.examples, test_fraction, seed)
+    loaded = [split for name in splits if (split := load_split(name, eval_dir)) is not None]
+    if not loaded:
+        raise FileNotFoundError(f"{eval_dir}: no {' or '.join(splits)} split")
     oos = oos_sets() if with_oos else {}
-    tests = {"heldout": [e.text for e in test], **{k: v[1] for k, v in oos.items()}}
+    tests: dict[str, list[str]] = {}
+    for split in loaded:
+        tests.update(split.texts())
+    tests.update({name: texts for name, (_, texts) in oos.items()})
     with tempfile.TemporaryDirectory(prefix="nlu-eval-") as tmp:
-        preds = _train_and_predict(data, train, tests, Path(tmp), seed, config)
-    report = score(test, preds["heldout"])
-    report["oos"] = {name: score_oos(lang, preds[name]) for name, (lang, _) in oos.items()}
-    report["split"] = {
-        "kind": "holdout",
-        "seed": seed,
-        "test_fraction": test_fraction,
-        "train_examples": len(train),
-        "test_examples": len(test),
-    }
-    report.update(_meta(config, seed))
-    return report
+        preds = _train_and_predict(data, data.examples, tests, Path(tmp), seed, config)
+    reports: dict[str, dict[str, Any]] = {}
+    for split in loaded:
+        sets = split.sets
+        got = {name: preds[f"{split.name}/{name}"] for name in sets}
+        report = score(sets[ORDINARY], got[ORDINARY])
+        report["sets"] = {
+            ABUSIVE_URGENT: score_cases(sets[ABUSIVE_URGENT], got[ABUSIVE_URGENT]),
+            ABUSE_ONLY: score_abuse_only(sets[ABUSE_ONLY], got[ABUSE_ONLY]),
+        }
+        if split.name == "test":
+            report["misclassified_count"] = len(report["misclassified"])
+            report["misclassified"] = []
+        else:
+            report["misclassified_sets"] = [
+                {"lang": e.lang, "text": e.text, "gold": e.label, "predicted": p.label(),
+                 "confidence": round(p.confidence, 3), "set": name}
+                for name in (ABUSIVE_URGENT, ABUSE_ONLY)
+                for e, p in zip(sets[name], got[name], strict=True)
+                if (p.intent in ESCALATING_INTENTS if name == ABUSE_ONLY else p.intent != e.intent)
+            ]
+        # Reported once: with the test split, or with the dev split when it is alone.
+        with_oos_here = split.name == "test" or "test" not in splits
+        report["oos"] = (
+            {name: score_oos(lang, preds[name], worst=0) for name, (lang, _) in oos.items()}
+            if with_oos_here else {}
+        )
+        report["split"] = {"kind": split.name, "seed": seed, "train_examples": len(data.examples),
+                           "test_examples": len(sets[ORDINARY])}
+        report.update(_meta(config, seed))
+        reports[split.name] = report
+    return reports
 
 
 def run_cv(

@@ -34,6 +34,17 @@ class NluData:
     extras: Any = None
 
 
+def read_examples(path: Path, lang: str) -> list[Example]:
+    """The labelled examples of one Rasa NLU file, as they are (no de-duplication)."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(path), language=lang)
+    return [
+        Example(m.get("text"), m.get("intent_response_key") or m.get("intent"), lang, m)
+        for m in data.intent_examples
+    ]
+
+
 def load_nlu(nlu_dir: Path) -> NluData:
     """Every `<nlu_dir>/<lang>/*.yml`; a file's language is its folder's name.
 

@@ -17,8 +17,12 @@ def load_thresholds(path: Path = THRESHOLDS) -> dict[str, Any]:
         return yaml.safe_load(f)
 
 
-def check(report: dict[str, Any], thresholds: dict[str, Any]) -> list[str]:
-    """Every failed threshold, as a readable line; empty when the report passes."""
+def check(
+    report: dict[str, Any], thresholds: dict[str, Any], live: dict[str, Any] | None = None
+) -> list[str]:
+    """Every failed threshold, as a readable line; empty when the report passes.
+    `report` is the test split's (run_eval()["test"]); `live` the same split's abuse sets
+    through the running bot (bot.trainer.live), held to the same limits."""
     failures = []
 
     def at_least(name: str, value: float, minimum: float) -> None:
@@ -34,12 +38,26 @@ def check(report: dict[str, Any], thresholds: dict[str, Any]) -> list[str]:
     if "urgent_recall" in thresholds:
         at_least("urgent recall", report["overall"]["urgent_recall"], thresholds["urgent_recall"])
     limits = thresholds.get("false_urgent_rate") or {}
-    if "heldout" in limits:
-        at_most(
-            "false-urgent rate [held-out]",
-            report["overall"]["false_urgent_rate"],
-            limits["heldout"],
-        )
+    if "test" in limits:
+        at_most("false-urgent rate [test]", report["overall"]["false_urgent_rate"], limits["test"])
+    sets = report.get("sets") or {}
+    if "abusive_urgent" in thresholds:
+        for lang, s in sets.get("abusive_urgent", {}).items():
+            at_least(f"abuse + case, right case [{lang}]", s["right_case"],
+                     thresholds["abusive_urgent"])
+    if "abuse_only_escalated" in thresholds:
+        for lang, s in sets.get("abuse_only", {}).items():
+            at_most(f"abuse only, escalated [{lang}]", s["escalated"],
+                    thresholds["abuse_only_escalated"])
+    if live is not None:
+        for lang, s in live.get("abusive_urgent", {}).items():
+            if "abusive_urgent" in thresholds:
+                at_least(f"running bot: abuse + case, right case [{lang}]", s["right_case"],
+                         thresholds["abusive_urgent"])
+        for lang, s in live.get("abuse_only", {}).items():
+            if "abuse_only_escalated" in thresholds:
+                at_most(f"running bot: abuse only, escalated [{lang}]", s["escalated"],
+                        thresholds["abuse_only_escalated"])
     wrong_answers = thresholds.get("wrong_answer_rate") or {}
     for name, oos in (report.get("oos") or {}).items():
         if name in limits:

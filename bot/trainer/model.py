@@ -29,7 +29,8 @@ class Prediction:
     confidence: float
     top_intent: str  # best real intent, before the fallback decision
     top_confidence: float
-    response_key: str | None  # faq/<topic> picked by the ResponseSelector, if any
+    response_key: str | None  # faq/<topic> picked by the FAQ selector, if any
+    top_two: tuple[str, ...] = ()  # the two likeliest real intents (what the bot may ask)
 
     def label(self) -> str:
         """The acted-on label, with the retrieval topic when the bot would answer an FAQ."""
@@ -106,6 +107,25 @@ def train(
     return Path(model)
 
 
+def train_full(
+    nlu_dir: Path, out_dir: Path, config: Path = CONFIG, domain: Path = DOMAIN
+) -> Path:
+    """A whole model (NLU and dialogue), as `make train` builds it, from `nlu_dir` and the
+    rules in data/rules.yml: for measuring the running bot."""
+    from rasa.model_training import train as rasa_train
+
+    with _private_cache():
+        result = rasa_train(
+            domain=str(domain),
+            config=str(config),
+            training_files=[str(nlu_dir), str(ROOT / "data" / "rules.yml")],
+            output=str(out_dir),
+        )
+    if not result.model:
+        raise RuntimeError(f"training on {nlu_dir} produced no model")
+    return Path(result.model)
+
+
 def quiet_structlog() -> None:
     """Unconfigured, Rasa's structlog prints every parsed message (thousands here); keep
     warnings and errors only. Touches structlog alone, not the stdlib logging setup."""
@@ -129,6 +149,7 @@ def _prediction(text: str, parsed: dict[str, Any]) -> Prediction:
     intent = parsed.get("intent") or {}
     ranking = [r for r in parsed.get("intent_ranking") or [] if r["name"] != FALLBACK_INTENT]
     top = ranking[0] if ranking else {"name": intent.get("name"), "confidence": 0.0}
+    top_two = tuple(r["name"] for r in ranking[:2])
     selector = (parsed.get("response_selector") or {}).get("faq") or {}
     key = (selector.get("response") or {}).get("intent_response_key")
     return Prediction(
@@ -138,6 +159,7 @@ def _prediction(text: str, parsed: dict[str, Any]) -> Prediction:
         top_intent=top["name"] or FALLBACK_INTENT,
         top_confidence=float(top["confidence"] or 0.0),
         response_key=key,
+        top_two=top_two,
     )
 
 

@@ -15,17 +15,37 @@ def _pct(x: float) -> str:
 
 def _name(report: dict[str, Any]) -> str:
     split = report["split"]
-    return "nlu_holdout" if split["kind"] == "holdout" else f"nlu_cv{split['folds']}"
+    return f"nlu_cv{split['folds']}" if split["kind"] == "cv" else f"nlu_{split['kind']}"
 
 
 def _title(report: dict[str, Any]) -> str:
     split = report["split"]
-    if split["kind"] == "holdout":
-        return (
-            f"held-out {_pct(split['test_fraction'])} (seed {split['seed']}; "
-            f"{split['train_examples']} train / {split['test_examples']} test)"
+    if split["kind"] == "cv":
+        return f"{split['folds']}-fold cross-validation of data/nlu (seed {split['seed']})"
+    return (
+        f"{split['kind']} split of eval/ (trained on all {split['train_examples']} examples "
+        f"of data/nlu; {split['test_examples']} ordinary messages)"
+    )
+
+
+def _set_lines(report: dict[str, Any]) -> list[str]:
+    """One line each for abuse plus a case, and abuse only, per language."""
+    sets = report.get("sets") or {}
+    lines = []
+    if sets.get("abusive_urgent"):
+        cells = ", ".join(
+            f"{g} {_pct(s['right_case'])} of {s['examples']} (asked {_pct(s['asked'])}, "
+            f"read as insult {_pct(s['read_as_insult'])})"
+            for g, s in sets["abusive_urgent"].items()
         )
-    return f"{split['folds']}-fold cross-validation (seed {split['seed']})"
+        lines.append(f"ABUSE + CASE      right case: {cells}")
+    if sets.get("abuse_only"):
+        cells = ", ".join(
+            f"{g} {_pct(s['escalated'])} of {s['examples']} (insult {_pct(s['insult'])})"
+            for g, s in sets["abuse_only"].items()
+        )
+        lines.append(f"ABUSE ONLY        escalated: {cells}")
+    return lines
 
 
 def confusion_png(conf: dict[str, Any], title: str, path: Path) -> None:
@@ -61,6 +81,9 @@ def markdown(report: dict[str, Any]) -> str:
         f"fallback threshold {report['fallback_threshold']}.",
         "",
     ]
+    set_lines = _set_lines(report)
+    if set_lines:
+        lines += ["```", *set_lines, "```", ""]
     for lang, s in report["languages"].items():
         lines += [
             f"## {lang}: macro-F1 {s['macro_f1']:.3f}, accuracy {_pct(s['accuracy'])}, "
@@ -109,13 +132,21 @@ def markdown(report: dict[str, Any]) -> str:
         for e in o["escalated_examples"]:
             lines.append(f"- `{e['intent']}` {e['confidence']:.2f}: {e['text']}")
         lines.append("")
+    if "misclassified_count" in report:
+        lines += [
+            "## Misclassified",
+            "",
+            f"{report['misclassified_count']} ordinary messages. The test split's errors are not "
+            "listed: read the dev split's (nlu_dev.md) for error analysis.",
+        ]
+        return "\n".join(lines) + "\n"
     lines += [
         "## Misclassified",
         "",
         "| lang | text | true | predicted | conf. |",
         "|---|---|---|---|---|",
     ]
-    for w in report["misclassified"]:
+    for w in [*report["misclassified"], *report.get("misclassified_sets", [])]:
         text = w["text"].replace("|", "\\|")
         lines.append(
             f"| {w['lang']} | {text} | {w['gold']} | {w['predicted']} | {w['confidence']:.2f} |"
@@ -157,7 +188,12 @@ def summary(report: dict[str, Any], failures: list[str] | None = None) -> str:
             f"escalate {_pct(s['wrong_escalation_rate'])}, wrong answer "
             f"{_pct(s['wrong_answer_rate'])}, fallback {_pct(s['fallback_rate'])}"
         )
-    out.append(f"misclassified     {len(report['misclassified'])} (see reports/)")
+    out += _set_lines(report)
+    if "misclassified_count" in report:
+        out.append(f"misclassified     {report['misclassified_count']} (not listed: test split)")
+    else:
+        wrong = len(report["misclassified"]) + len(report.get("misclassified_sets", []))
+        out.append(f"misclassified     {wrong} (see reports/)")
     if failures is not None:
         out += [f"GATE FAIL: {f}" for f in failures] or ["gate: all thresholds met"]
     return "\n".join(out)
@@ -170,9 +206,11 @@ def write(report: dict[str, Any], out_dir: Path) -> list[Path]:
     written = [out_dir / f"{name}.json", out_dir / f"{name}.md"]
     written[0].write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
     written[1].write_text(markdown(report), "utf-8")
-    errors = out_dir / f"{name}_misclassified.json"
-    errors.write_text(json.dumps(report["misclassified"], indent=2, ensure_ascii=False), "utf-8")
-    written.append(errors)
+    if "misclassified_count" not in report:
+        errors = out_dir / f"{name}_misclassified.json"
+        wrong = [*report["misclassified"], *report.get("misclassified_sets", [])]
+        errors.write_text(json.dumps(wrong, indent=2, ensure_ascii=False), "utf-8")
+        written.append(errors)
     for lang, s in report["languages"].items():
         png = out_dir / f"{name}_confusion_{lang}.png"
         confusion_png(s["confusion"], f"{lang}: {_title(report)}", png)

@@ -1,4 +1,5 @@
-"""Stratified, seeded splits: every (language, label) keeps its share on each side."""
+"""Stratified, seeded k-fold splits of the training data (`supportbot eval --folds K`):
+every (language, label) keeps its share in each fold."""
 
 from __future__ import annotations
 
@@ -30,33 +31,15 @@ def _strata(items: Sequence[T], seed: int) -> list[list[T]]:
     """Items grouped by (lang, label), each group in a seeded pseudo-random order.
 
     An item's place comes from a hash of its own text and the seed, not from a shuffle of
-    the whole group: when trainers add examples, the ones already there keep their side of
-    the held-out split (nearly all of them), so figures before and after an edit are
-    measured on mostly the same test texts. A shuffle reshuffled every stratum an edit
-    touched, and the figures moved by +-0.03 with the split alone.
+    the whole group: when trainers add examples, the ones already there keep their fold
+    (nearly all of them), so cross-validation before and after an edit is measured on
+    mostly the same folds. A shuffle reshuffled every stratum an edit touched, and the
+    figures moved by +-0.03 with the split alone.
     """
     groups: dict[tuple[str, str], list[T]] = defaultdict(list)
     for item in items:
         groups[(item.lang, item.label)].append(item)
     return [sorted(groups[key], key=lambda item: _rank(seed, item)) for key in sorted(groups)]
-
-
-def holdout_split(
-    items: Sequence[T], test_fraction: float = 0.2, seed: int = 42
-) -> tuple[list[T], list[T]]:
-    """(train, test). Each stratum of n >= 2 gives round(n * fraction) to test, at least 1
-    and never all; a stratum of 1 stays in train (nothing to learn it from otherwise)."""
-    if not 0 < test_fraction < 1:
-        raise ValueError("test_fraction must be between 0 and 1")
-    train: list[T] = []
-    test: list[T] = []
-    for group in _strata(items, seed):
-        n_test = (
-            0 if len(group) < 2 else min(len(group) - 1, max(1, round(len(group) * test_fraction)))
-        )
-        test += group[:n_test]
-        train += group[n_test:]
-    return train, test
 
 
 def kfold_splits(items: Sequence[T], k: int = 5, seed: int = 42) -> list[tuple[list[T], list[T]]]:

@@ -8,7 +8,7 @@ import yaml
 
 from bot.trainer.examples import load_nlu, write_nlu
 from bot.trainer.model import CONFIG, NLU_DIR, fallback_threshold, load_config, seeded_config
-from bot.trainer.split import holdout_split
+from bot.trainer.split import kfold_splits
 
 
 def test_seeded_config_only_adds_seeds(tmp_path: Path) -> None:
@@ -41,7 +41,7 @@ def test_our_data_loads_per_language_and_round_trips(tmp_path: Path) -> None:
     assert {e.lang for e in data.examples} == {"en", "sv"}
     faq = [e for e in data.examples if e.intent == "faq"]
     assert faq and all(e.label.startswith("faq/") for e in faq)
-    train, test = holdout_split(data.examples, 0.2, 42)
+    train, test = kfold_splits(data.examples, 5, 42)[0]
     assert not {(e.lang, e.text) for e in train} & {(e.lang, e.text) for e in test}
     # the written training file reads back as the same labelled texts
     from rasa.shared.nlu.training_data.loading import load_data
