@@ -116,9 +116,10 @@ class FaqSelector(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT)
-            if self.model is None or not text:
+            ranking = (self.model.ranking(self.prepare(text), self.config["ranking_length"] or None)
+                       if self.model and text else [])
+            if not ranking:
                 continue
-            ranking = self.model.ranking(self.prepare(text), self.config["ranking_length"] or None)
             key, confidence = ranking[0]
             prediction = {
                 RESPONSE_SELECTOR_PREDICTION_KEY: {

@@ -152,13 +152,14 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT)
-            if self.model is None or not text:
-                # As Rasa's classifiers do: no intent, which the FallbackClassifier turns
-                # into nlu_fallback.
+            ranked = self.model.ranking(self.prepare(text)) if self.model and text else []
+            if not ranked:
+                # As Rasa's classifiers do without a text: no intent, which the
+                # FallbackClassifier turns into nlu_fallback.
                 message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
                 continue
             ranked = case_before_abuse(
-                self.model.ranking(self.prepare(text)),
+                ranked,
                 self.config["abuse_intent"],
                 URGENT_INTENTS,
                 float(self.config["case_over_abuse"]),

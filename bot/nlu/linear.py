@@ -25,6 +25,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 WORD_TOKENS = r"(?u)\b\w+\b"  # one-letter words count: "i", "u", "ni", "å"
+WORD = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,15 @@ class LinearSettings:
     char_min_df: int = 2  # a character n-gram seen once is mostly a typo of one example
     balanced: bool = True  # classes weighted by their inverse frequency
     max_iter: int = 3000
+
+
+def _softmax(scores: np.ndarray, labels: int) -> np.ndarray:
+    if labels == 2:  # sklearn's binary model: one logit, for the second label
+        p1 = 1.0 / (1.0 + np.exp(-scores[:, 0]))
+        return np.column_stack([1.0 - p1, p1])
+    scores = scores - scores.max(axis=1, keepdims=True)
+    exp = np.exp(scores)
+    return exp / exp.sum(axis=1, keepdims=True)
 
 
 def _vectorizers(settings: LinearSettings) -> list[TfidfVectorizer]:
@@ -98,16 +108,19 @@ class LinearTextModel:
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """One row per text, one column per label (the order of `labels`)."""
         scores = np.asarray(self.features(texts) @ self.coef.T) + self.intercept
-        if len(self.labels) == 2:  # sklearn's binary model: one logit for labels[1]
-            p1 = 1.0 / (1.0 + np.exp(-scores[:, 0]))
-            return np.column_stack([1.0 - p1, p1])
-        scores -= scores.max(axis=1, keepdims=True)
-        exp = np.exp(scores)
-        return exp / exp.sum(axis=1, keepdims=True)
+        return _softmax(scores, len(self.labels))
 
     def ranking(self, text: str, length: int | None = None) -> list[tuple[str, float]]:
-        """(label, probability), most likely first; `length` caps it."""
-        row = self.probabilities([text])[0]
+        """(label, probability), most likely first; `length` caps it. Empty when the text
+        has no word in it or nothing the model has seen ("🙂🙂🙂", "...", "ajshdg"): the
+        probabilities would be the intercepts alone, a guess about nothing."""
+        if not WORD.search(text):
+            return []
+        features = self.features([text])
+        if features.nnz == 0:
+            return []
+        scores = np.asarray(features @ self.coef.T) + self.intercept
+        row = _softmax(scores, len(self.labels))[0]
         order = np.argsort(-row, kind="stable")[:length]
         return [(self.labels[i], float(row[i])) for i in order]
 

@@ -66,8 +66,12 @@ def test_abuse_around_a_case_does_not_hide_the_case(classifier: LinearIntentClas
     assert _parse(classifier, text).get("intent")["name"] == "report_account_hacked"
 
 
-def test_empty_text_gets_no_intent(classifier: LinearIntentClassifier) -> None:
-    assert _parse(classifier, "").get("intent") == {"name": None, "confidence": 0.0}
+@pytest.mark.parametrize("text", ["", "🙂🙂🙂", "."])
+def test_a_text_with_nothing_to_read_gets_no_intent(
+    classifier: LinearIntentClassifier, text: str
+) -> None:
+    # The FallbackClassifier turns it into nlu_fallback: the menu, not a guess.
+    assert _parse(classifier, text).get("intent") == {"name": None, "confidence": 0.0}
 
 
 def test_case_before_abuse_takes_the_case_with_the_abuse_probability() -> None:

@@ -69,3 +69,10 @@ def test_a_regex_cue_is_a_feature_the_model_learns() -> None:
 def test_one_label_is_refused() -> None:
     with pytest.raises(ValueError, match="at least two labels"):
         LinearTextModel.fit(TEXTS[:3], LABELS[:3], SETTINGS)
+
+
+@pytest.mark.parametrize("text", ["🙂🙂🙂", "...", "???!!!", "ζζζζ", ""])
+def test_no_word_or_nothing_seen_gives_no_ranking(text: str) -> None:
+    # The intercepts alone would name a label for a message the model knows nothing of.
+    model = LinearTextModel.fit(TEXTS, LABELS, SETTINGS)
+    assert model.ranking(text) == []
