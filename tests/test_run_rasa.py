@@ -15,11 +15,11 @@ try:
 except SystemExit:
     pass
 import rasa.core.agent  # TensorFlow and all Rasa loads for a model
-from rasa.utils.tensorflow.models import RasaModel
+from rasa.engine.runner.dask import DaskGraphRunner
 from threadpoolctl import threadpool_info
 blas = {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
-print("RESULT", sys.modules["jax"] is None, "jaxlib" in sys.modules, RasaModel.load._supportbot,
-      blas)
+print("RESULT", sys.modules["jax"] is None, "jaxlib" in sys.modules,
+      DaskGraphRunner.run._supportbot, blas)
 """
 
 

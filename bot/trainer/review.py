@@ -395,12 +395,17 @@ def example_text(text: str) -> str:
 
 
 def target_file(language_dir: Path, intent: str) -> Path:
-    """The file in `language_dir` that has the intent's block, else nlu.yml (faq.yml for
-    a retrieval intent `x/topic`)."""
-    for path in sorted(language_dir.glob("*.yml")):
-        if _find_block(path.read_text(encoding="utf-8").splitlines(keepends=True), intent):
+    """nlu.yml (faq.yml for a retrieval intent `x/topic`), unless only another file of
+    `language_dir` has the intent's block (an intent of its own file, funds_gone.yml):
+    reviewed messages join the main file, not the themed ones (angry.yml, voices.yml)."""
+    main = language_dir / (RETRIEVAL_FILE if "/" in intent else DEFAULT_FILE)
+    others = sorted(p for p in language_dir.glob("*.yml") if p != main)
+    for path in [main, *others]:
+        if path.exists() and _find_block(
+            path.read_text(encoding="utf-8").splitlines(keepends=True), intent
+        ):
             return path
-    return language_dir / (RETRIEVAL_FILE if "/" in intent else DEFAULT_FILE)
+    return main
 
 
 def _unquote(name: str) -> str:

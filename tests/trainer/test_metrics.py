@@ -107,7 +107,7 @@ def test_the_gate_reports_each_failure() -> None:
     limits = {
         "macro_f1": {"en": 0.6},
         "urgent_recall": 0.95,
-        "false_urgent_rate": {"heldout": 0.05, "swefaq_sv": 0.01},
+        "false_urgent_rate": {"test": 0.05, "swefaq_sv": 0.01},
         "wrong_answer_rate": {"swefaq_sv": 0.1},
     }
     failures = gate.check(fake, limits)
