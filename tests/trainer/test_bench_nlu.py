@@ -20,12 +20,24 @@ RESULT = {
 
 
 def test_the_settings_come_from_config_yml() -> None:
-    diet = next(
-        c for c in bench.load_config(bench.CONFIG)["pipeline"] if c["name"] == "DIETClassifier"
+    classifier = next(
+        c for c in bench.load_config(bench.CONFIG)["pipeline"]
+        if c["name"].endswith("LinearIntentClassifier")
     )
-    assert bench._diet_settings() == (
-        f"DIET {diet['epochs']} epochs, {diet['number_of_transformer_layers']} transformer layers"
-    )
+    assert bench._classifier_settings() == f"linear intent classifier, C {classifier['C']}"
+
+
+def test_markdown_shows_the_urgent_categories_read_by_our_model() -> None:
+    categories = {
+        name: {"case": case, "examples": 40, "urgent": 85.0, "that_case": 80.0, "asked": 5.0}
+        for name, case in bench.URGENT_CATEGORIES.items()
+    }
+    text = bench.markdown({"banking77_urgent": {
+        "test_examples": 240, "urgent": 85.0, "categories": categories,
+        "train_s": 30.0, "parse_s": 2.0,
+    }})
+    assert "| compromised_card | report_account_hacked | 40 | 85.0 | 80.0 | 5.0 |" in text
+    assert "| **all** | | 240 | **85.0** | | |" in text
 
 
 def test_markdown_puts_our_figures_beside_the_anchors() -> None:
