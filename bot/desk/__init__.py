@@ -6,6 +6,7 @@ Typical use (actions, console, CLI):
     desk.file_report(user_id, "account_hacked", fields, idempotency_key=...)
 """
 
+from bot.desk.accounts import canonical_account_id
 from bot.desk.categories import (
     APPEAL_CATEGORIES,
     CATEGORIES,
@@ -22,6 +23,7 @@ from bot.desk.errors import (
     DeskError,
     HandoffRefused,
     NotHolder,
+    SuspendedUserHandoff,
     TicketNotFound,
     TicketResolved,
 )
@@ -56,11 +58,13 @@ __all__ = [
     "HandoffRefused",
     "NotHolder",
     "ReportInfo",
+    "SuspendedUserHandoff",
     "SuspensionInfo",
     "TicketDetail",
     "TicketInfo",
     "TicketNotFound",
     "TicketResolved",
+    "canonical_account_id",
     "database_url",
     "format_ticket_ref",
     "make_engine",

@@ -5,6 +5,8 @@ Invalid arguments raise plain ValueError.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class DeskError(Exception):
     """Base class: the message is meant for a human (agent, CLI user)."""
@@ -52,6 +54,21 @@ class HandoffRefused(DeskError):
         self.user_id = user_id
         super().__init__(
             f"user {user_id} is suspended from live chat; a human handoff is not allowed"
+        )
+
+
+class SuspendedUserHandoff(DeskError):
+    """A request to talk to staff from a user suspended from live chat is not worked on:
+    claiming it would hand a suspended user to a human (policy §7)."""
+
+    def __init__(self, ticket_id: int, user_id: str, until: datetime) -> None:
+        self.ticket_id = ticket_id
+        self.user_id = user_id
+        self.until = until
+        super().__init__(
+            f"ticket {format_ref(ticket_id)} is a request to talk to staff from {user_id}, "
+            f"who is suspended from live chat until {until:%Y-%m-%d %H:%M} UTC; "
+            "it cannot be claimed"
         )
 
 

@@ -29,8 +29,15 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import declarative_base
 from sqlalchemy.types import TypeDecorator
 
+from bot.desk.accounts import AccountId
+
 TICKET_STATUSES = ("open", "claimed", "pending_user", "resolved")
+# What an agent decides when resolving a ticket.
 OUTCOMES = ("upheld", "lifted", "resolved")
+# Set by the desk itself, never by an agent: a request to talk to staff closed because its
+# user was suspended from live chat (policy §5-7: live chat is turned off for them).
+CHAT_SUSPENDED = "chat_suspended"
+TICKET_OUTCOMES = OUTCOMES + (CHAT_SUSPENDED,)
 SUBJECT_TYPES = ("ticket", "suspension")
 AGENT_ROLES = ("agent", "lead")
 # The policy's categories of abusive behaviour (a suspension names one).
@@ -102,7 +109,7 @@ class Suspension(Base):
     __tablename__ = "suspensions"
 
     id = Column(Integer, primary_key=True)
-    user_id = Column(String(ID_LENGTH), nullable=False, index=True)
+    user_id = Column(AccountId(ID_LENGTH), nullable=False, index=True)
     reason = Column(Text, nullable=False)
     agent = Column(String(ID_LENGTH), nullable=False)
     starts_at = Column(UTCDateTime(), nullable=False)
@@ -120,7 +127,7 @@ class Ticket(Base):
     __tablename__ = "tickets"
 
     id = Column(Integer, primary_key=True)
-    user_id = Column(String(ID_LENGTH), nullable=False, index=True)
+    user_id = Column(AccountId(ID_LENGTH), nullable=False, index=True)
     category = Column(String(64), nullable=False)
     priority = Column(String(16), nullable=False)
     status = Column(String(16), nullable=False)
@@ -135,7 +142,7 @@ class Ticket(Base):
 
     __table_args__ = (
         CheckConstraint(_in("status", TICKET_STATUSES), name="status"),
-        CheckConstraint(f"outcome IS NULL OR {_in('outcome', OUTCOMES)}", name="outcome"),
+        CheckConstraint(f"outcome IS NULL OR {_in('outcome', TICKET_OUTCOMES)}", name="outcome"),
         # The database, not the code, guarantees one open ticket per user and category,
         # so racing bot processes cannot open two.
         Index(
@@ -171,7 +178,7 @@ class Event(Base):
     actor = Column(String(ID_LENGTH), nullable=False)
     subject_type = Column(String(16), nullable=False)
     subject_id = Column(Integer, nullable=False)
-    user_id = Column(String(ID_LENGTH), nullable=False, index=True)
+    user_id = Column(AccountId(ID_LENGTH), nullable=False, index=True)
     kind = Column(String(32), nullable=False)
     detail = Column(JSONDocument, nullable=False)
 
@@ -214,7 +221,7 @@ class ReviewItem(Base):
     confidence = Column(Float, nullable=True)
     reason = Column(String(32), nullable=False)
     language = Column(String(16), nullable=False)
-    sender_id = Column(String(ID_LENGTH), nullable=False, index=True)
+    sender_id = Column(AccountId(ID_LENGTH), nullable=False, index=True)
     # Rasa's message id: a message is recorded once, however often an action runs for it.
     message_id = Column(String(ID_LENGTH), nullable=True, unique=True)
     status = Column(String(16), nullable=False)
@@ -240,7 +247,7 @@ class AbuseEvidence(Base):
     __tablename__ = "abuse_evidence"
 
     id = Column(Integer, primary_key=True)
-    user_id = Column(String(ID_LENGTH), nullable=False, index=True)  # the Rasa sender id
+    user_id = Column(AccountId(ID_LENGTH), nullable=False, index=True)  # the Rasa sender id
     # Rasa's message id: a message is recorded once, however often the hook runs for it.
     message_id = Column(String(ID_LENGTH), nullable=True, unique=True)
     category = Column(String(32), nullable=False)

@@ -9,16 +9,23 @@ from typing import Any
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.desk.categories import PRIORITY_ORDER, priority_for, response_target
-from bot.desk.errors import AlreadyClaimed, NotHolder, TicketNotFound, TicketResolved
+from bot.desk.categories import HUMAN_HANDOFF, PRIORITY_ORDER, priority_for, response_target
+from bot.desk.errors import (
+    AlreadyClaimed,
+    NotHolder,
+    SuspendedUserHandoff,
+    TicketNotFound,
+    TicketResolved,
+)
 from bot.desk.events import record_ticket_event
-from bot.desk.models import Report, Ticket
+from bot.desk.models import CHAT_SUSPENDED, Report, Ticket
 from bot.desk.records import (
     FiledReport,
     ReportInfo,
     TicketInfo,
     format_ticket_ref,
 )
+from bot.desk.suspensions import active_suspensions, is_suspended
 
 _PRIORITY_RANK = case(
     *[(Ticket.priority == priority, rank) for rank, priority in enumerate(PRIORITY_ORDER)],
@@ -138,7 +145,72 @@ def _touch_open(session: Session, ticket_id: int, at: datetime) -> bool:
     return result.rowcount == 1
 
 
+def refuse_suspended_handoff(session: Session, ticket: Ticket, at: datetime) -> None:
+    """No agent takes up a request to talk to staff while its user is suspended."""
+    if ticket.category != HUMAN_HANDOFF or ticket.status == "resolved":
+        return
+    suspensions = active_suspensions(session, ticket.user_id, at)
+    if suspensions:
+        raise SuspendedUserHandoff(ticket.id, ticket.user_id, suspensions[0].ends_at)
+
+
+def close_handoffs_of(
+    session: Session, user_id: str, *, suspension_id: int, agent: str, at: datetime
+) -> list[int]:
+    """Close the user's requests to talk to staff that are not resolved, because live chat
+    was just turned off for them; returns the ticket ids closed.
+
+    Closed, not parked: the suspension turns live chat off (policy §5-7), so the request
+    is void rather than postponed, and nothing is left that could reach staff later.
+    Reports and history stay on the ticket; the (user, human_handoff) slot is free, so a
+    request made after the suspension opens a new ticket.
+    """
+    tickets = session.execute(
+        select(Ticket).where(
+            Ticket.user_id == user_id,
+            Ticket.category == HUMAN_HANDOFF,
+            Ticket.status != "resolved",
+        )
+    ).scalars().all()
+    closed = []
+    for ticket in tickets:
+        before_status, before_assignee = ticket.status, ticket.assignee
+        result = session.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket.id, Ticket.status != "resolved")
+            .values(
+                status="resolved",
+                outcome=CHAT_SUSPENDED,
+                resolution_note=f"Closed: the user was suspended from live chat "
+                f"(suspension {suspension_id}).",
+                assignee=agent,
+                resolved_at=at,
+                updated_at=at,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            continue  # resolved by an agent in the meantime
+        # Not a "resolved" event: this is no agent's decision to tell the user about.
+        record_ticket_event(
+            session,
+            ticket_id=ticket.id,
+            user_id=ticket.user_id,
+            actor=agent,
+            kind="closed_by_suspension",
+            at=at,
+            detail={
+                "suspension_id": suspension_id,
+                "from": before_status,
+                "assignee": before_assignee,
+            },
+        )
+        closed.append(ticket.id)
+    return closed
+
+
 def claim(session: Session, ticket_id: int, agent: str, at: datetime) -> TicketInfo:
+    refuse_suspended_handoff(session, _load(session, ticket_id), at)
     # One conditional UPDATE: of two agents racing, the database lets exactly one match.
     result = session.execute(
         update(Ticket)
@@ -175,7 +247,11 @@ def claim_next(session: Session, agent: str, at: datetime) -> TicketInfo | None:
     """
     query = (
         select(Ticket.id)
-        .where(Ticket.status == "open", Ticket.assignee.is_(None))
+        .where(
+            Ticket.status == "open",
+            Ticket.assignee.is_(None),
+            ~((Ticket.category == HUMAN_HANDOFF) & is_suspended(Ticket.user_id, at)),
+        )
         .order_by(*QUEUE_ORDER)
         .limit(1)
     )
@@ -226,6 +302,7 @@ def set_status(
         raise TicketResolved(ticket_id)
     if ticket.assignee not in (None, agent):
         raise AlreadyClaimed(ticket_id, ticket.assignee)
+    refuse_suspended_handoff(session, ticket, at)
     before = ticket.status
     if status == "pending_user":
         claimed_at = ticket.claimed_at or at

@@ -2,6 +2,8 @@
 
 Each method is one transaction; every change writes an `events` row in it.
 Results are frozen dataclasses, so callers never hold sessions or ORM objects.
+Account ids are taken in any letter case and stored and compared in one canonical form
+(bot/desk/accounts.py).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.desk import agents, evidence, queue, updates
+from bot.desk.accounts import canonical_account_id
 from bot.desk.categories import HUMAN_HANDOFF, check_category
 from bot.desk.clock import resolve_now
 from bot.desk.db import is_sqlite, make_engine, migrate
@@ -44,7 +47,13 @@ from bot.desk.records import (
     format_ticket_ref,
     parse_ticket_ref,
 )
-from bot.desk.suspensions import active_suspensions, end_suspension, lift_all, suspension_info
+from bot.desk.suspensions import (
+    active_suspensions,
+    end_suspension,
+    lift_all,
+    lock_account,
+    suspension_info,
+)
 
 MAX_SUSPENSION_HOURS = 24 * 365 * 10
 SETTABLE_STATUSES = ("open", "pending_user")
@@ -94,10 +103,13 @@ class Desk:
     ) -> SuspensionInfo:
         """Suspend live chat for `hours`; an active suspension is replaced (and recorded).
 
+        The user's requests to talk to staff that are not resolved are closed in the same
+        transaction (queue.close_handoffs_of says why closed, not parked); lifting the
+        suspension later does not reopen them.
         `category` is one of the policy's SUSPENSION_CATEGORIES; `evidence` e.g.
         {"message_ids": [...], "text": "..."}; both are stored on the row and in the event.
         """
-        user_id = _text(user_id, "user_id")
+        user_id = _account(user_id)
         reason = _text(reason, "reason")
         agent = _text(agent, "agent")
         if category is not None:
@@ -111,6 +123,7 @@ class Desk:
             )
         at = resolve_now(now)
         with self._write() as session:
+            lock_account(session, user_id)
             previous = active_suspensions(session, user_id, at)
             row = Suspension(
                 user_id=user_id,
@@ -132,6 +145,9 @@ class Desk:
                     kind="replaced",
                     detail={"replaced_by": row.id},
                 )
+            closed = queue.close_handoffs_of(
+                session, user_id, suspension_id=row.id, agent=agent, at=at
+            )
             record_event(
                 session,
                 at=at,
@@ -147,13 +163,14 @@ class Desk:
                     "replaces": [old.id for old in previous],
                     **({"category": category} if category else {}),
                     **({"evidence": evidence} if evidence else {}),
+                    **({"closed_tickets": closed} if closed else {}),
                 },
             )
             return suspension_info(row)
 
     def lift(self, user_id: str, agent: str, now: datetime | None = None) -> SuspensionInfo | None:
         """End the user's active suspension now; None when there is none."""
-        user_id = _text(user_id, "user_id")
+        user_id = _account(user_id)
         agent = _text(agent, "agent")
         at = resolve_now(now)
         with self._write() as session:
@@ -163,7 +180,7 @@ class Desk:
     def active_suspension(self, user_id: str, now: datetime | None = None) -> SuspensionInfo | None:
         at = resolve_now(now)
         with self._read() as session:
-            rows = active_suspensions(session, user_id, at)
+            rows = active_suspensions(session, canonical_account_id(user_id), at)
             return suspension_info(rows[0]) if rows else None
 
     # -- queue -------------------------------------------------------------------------
@@ -182,7 +199,7 @@ class Desk:
         Opens a ticket, or attaches to the user's open ticket of that category. Raises
         ValueError for bad input and HandoffRefused for a human handoff while suspended.
         """
-        user_id = _text(user_id, "user_id")
+        user_id = _account(user_id)
         check_category(category)
         idempotency_key = _text(idempotency_key, "idempotency_key")
         actor = _text(actor, "actor")
@@ -191,8 +208,10 @@ class Desk:
         for attempt in range(1, FILE_ATTEMPTS + 1):
             try:
                 with self._write() as session:
-                    if category == HUMAN_HANDOFF and active_suspensions(session, user_id, at):
-                        raise HandoffRefused(user_id)
+                    if category == HUMAN_HANDOFF:
+                        lock_account(session, user_id)
+                        if active_suspensions(session, user_id, at):
+                            raise HandoffRefused(user_id)
                     return queue.file_once(
                         session,
                         user_id=user_id,
@@ -259,13 +278,14 @@ class Desk:
         with self._read() as session:
             rows = session.execute(
                 select(Ticket)
-                .where(Ticket.user_id == user_id)
+                .where(Ticket.user_id == canonical_account_id(user_id))
                 .order_by(Ticket.created_at.desc(), Ticket.id.desc())
             ).scalars()
             return queue.ticket_infos(session, rows)
 
     def claim(self, ticket_id: int | str, agent: str, now: datetime | None = None) -> TicketInfo:
-        """Atomically assign an open ticket; AlreadyClaimed if someone else holds it."""
+        """Atomically assign an open ticket; AlreadyClaimed if someone else holds it,
+        SuspendedUserHandoff for a request to talk to staff from a suspended user."""
         ticket_id = parse_ticket_ref(ticket_id)
         agent = _text(agent, "agent")
         at = resolve_now(now)
@@ -274,7 +294,8 @@ class Desk:
 
     def claim_next(self, agent: str, now: datetime | None = None) -> TicketInfo | None:
         """Take the most urgent, oldest open unassigned ticket; None when the queue has
-        none. Concurrent callers never get the same ticket (queue.claim_next)."""
+        none. Concurrent callers never get the same ticket (queue.claim_next). Requests to
+        talk to staff from suspended users are skipped."""
         agent = _text(agent, "agent")
         at = resolve_now(now)
         with self._write() as session:
@@ -375,7 +396,7 @@ class Desk:
         with self._read() as session:
             rows = session.execute(
                 select(Suspension)
-                .where(Suspension.user_id == user_id)
+                .where(Suspension.user_id == canonical_account_id(user_id))
                 .order_by(Suspension.starts_at.desc(), Suspension.id.desc())
             ).scalars()
             return [suspension_info(row) for row in rows]
@@ -445,7 +466,7 @@ class Desk:
         Returns None when `message_id` is already recorded (the hook may run twice for a
         message). Touches nothing else: abuse never escalates by itself.
         """
-        user_id = _text(user_id, "user_id")
+        user_id = _account(user_id)
         _choice(category, SUSPENSION_CATEGORIES, "category")
         if isinstance(score, bool) or not isinstance(score, (int, float)):
             raise ValueError(f"score must be a number, got {score!r}")
@@ -477,18 +498,18 @@ class Desk:
     def abuse_evidence(self, user_id: str, limit: int = 100) -> list[AbuseEvidenceInfo]:
         """The user's flagged messages, newest first (at most `limit`)."""
         with self._read() as session:
-            return evidence.of_user(session, user_id, limit)
+            return evidence.of_user(session, canonical_account_id(user_id), limit)
 
     def abuse_count(self, user_id: str) -> int:
         with self._read() as session:
-            return evidence.count_of_user(session, user_id)
+            return evidence.count_of_user(session, canonical_account_id(user_id))
 
     # -- telling users about decisions ---------------------------------------------------
 
     def untold_decisions(self, user_id: str) -> list[TicketInfo]:
         """The user's resolved tickets whose outcome the user has not been told yet."""
         with self._read() as session:
-            ids = updates.untold_ticket_ids(session, user_id)
+            ids = updates.untold_ticket_ids(session, canonical_account_id(user_id))
             return [queue.ticket_info(session, ticket_id) for ticket_id in ids]
 
     def mark_told(self, ticket_id: int, actor: str = "bot", now: datetime | None = None) -> bool:
@@ -502,6 +523,14 @@ def open_desk(url: str | None = None, *, upgrade: bool = True) -> Desk:
     if upgrade:
         migrate(url)
     return Desk(make_engine(url))
+
+
+def _account(value: Any) -> str:
+    """An account id to store: non-empty, in canonical form."""
+    canonical = canonical_account_id(_text(value, "user_id"))
+    if not canonical:
+        raise ValueError("user_id must be a non-empty string")
+    return canonical
 
 
 def _text(value: Any, name: str) -> str:

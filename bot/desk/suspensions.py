@@ -6,12 +6,24 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.desk.events import record_event
 from bot.desk.models import Suspension
 from bot.desk.records import SuspensionInfo
+
+# pg_advisory_xact_lock's first key: this module's namespace among the desk's locks.
+ACCOUNT_LOCK_NAMESPACE = 7318005
+
+
+def _is_active(now: datetime) -> ColumnElement:
+    return (
+        Suspension.lifted_at.is_(None)
+        & (Suspension.starts_at <= now)
+        & (Suspension.ends_at > now)
+    )
 
 
 def active_suspensions(session: Session, user_id: str, now: datetime) -> list[Suspension]:
@@ -19,15 +31,30 @@ def active_suspensions(session: Session, user_id: str, now: datetime) -> list[Su
     return list(
         session.execute(
             select(Suspension)
-            .where(
-                Suspension.user_id == user_id,
-                Suspension.lifted_at.is_(None),
-                Suspension.starts_at <= now,
-                Suspension.ends_at > now,
-            )
+            .where(Suspension.user_id == user_id, _is_active(now))
             .order_by(Suspension.starts_at.desc(), Suspension.id.desc())
         ).scalars()
     )
+
+
+def is_suspended(user_id_column: ColumnElement, now: datetime) -> ColumnElement:
+    """SQL condition: the account in `user_id_column` has an active suspension at `now`."""
+    return exists().where(Suspension.user_id == user_id_column, _is_active(now))
+
+
+def lock_account(session: Session, user_id: str) -> None:
+    """Serialise the transactions that decide whether `user_id` may reach staff.
+
+    Suspending closes the user's requests for staff; filing one checks for a suspension.
+    Under PostgreSQL's READ COMMITTED each could miss the other's uncommitted row and both
+    commit: an open request for staff from a suspended user. A transaction-scoped
+    advisory lock on the account makes the second wait for the first. SQLite needs none:
+    the desk's writers already hold the database's one write lock (BEGIN IMMEDIATE).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            select(func.pg_advisory_xact_lock(ACCOUNT_LOCK_NAMESPACE, func.hashtext(user_id)))
+        )
 
 
 def end_suspension(
