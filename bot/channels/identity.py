@@ -19,6 +19,8 @@ from datetime import datetime, timedelta, timezone
 
 import jwt
 
+from bot.desk.accounts import canonical_account_id
+
 ACCOUNT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 ALGORITHM = "HS256"
 AUDIENCE = "supportbot"
@@ -104,14 +106,16 @@ def resolve_sender(
         # A token for A with "sender": "B" is someone trying B's conversation.
         if claimed not in (None, "", account):
             raise IdentityError("sender_mismatch", status=403)
-        return account
+        # One conversation per account whatever the letter case: the desk compares ids
+        # in this form, and agents' transcripts and pushed decisions use the desk's id.
+        return canonical_account_id(account)
     if current == PRODUCTION:
         raise IdentityError("token_missing")
     if claimed in (None, ""):
         return None
     if not isinstance(claimed, str) or not ACCOUNT_ID.match(claimed):
         raise IdentityError("sender_invalid", status=400)
-    return claimed
+    return canonical_account_id(claimed)
 
 
 def bearer(header: str | None) -> str | None:

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.console.transcript import tracker_db_url
-from bot.desk import Desk, database_url, migrate
+from bot.desk import Desk, canonical_account_id, database_url, migrate
 from bot.desk.db import make_engine
 from bot.logs import log_event
 
@@ -52,7 +52,8 @@ def prune(tracker: Engine, desk: Desk, days: float, dry_run: bool = False,
     )
     with tracker.connect() as db:
         senders = list(db.execute(silent).scalars())
-    doomed = [s for s in senders if s not in keep]
+    # Conversations stored before sender ids were canonical may spell the id otherwise.
+    doomed = [s for s in senders if canonical_account_id(s) not in keep]
     deleted = 0
     for start in range(0, len(doomed), BATCH):
         batch = doomed[start:start + BATCH]
