@@ -35,6 +35,7 @@ LABELS: dict[str, dict[str, str]] = {
         "resolved": "resolved",
         "upheld": "the suspension stands",
         "lifted": "the suspension was lifted",
+        "chat_suspended": "closed when your live chat was suspended",
         "not_provided": "not provided",
     },
     "sv": {
@@ -52,6 +53,7 @@ LABELS: dict[str, dict[str, str]] = {
         "resolved": "avslutat",
         "upheld": "avstängningen står fast",
         "lifted": "avstängningen hävdes",
+        "chat_suspended": "stängt när din livechatt stängdes av",
         "not_provided": "ej angivet",
     },
 }
