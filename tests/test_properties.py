@@ -34,7 +34,7 @@ from actions.report_form import (
 )
 from actions.session import ActionCheckSuspensionEachMessage
 from actions.status import ActionCheckStatus
-from bot.channels.guard import Limits, RateLimiter, screen
+from bot.channels.guard import Limits, screen
 from bot.redact import bip39_words, luhn_ok
 from tests.actions.conftest import DOMAIN, INITIAL_SLOTS
 
@@ -207,7 +207,7 @@ def test_any_message_neither_crashes_nor_stores_a_secret(
     if raw_nlu:
         assert "intent" in loop.run_until_complete(agent.parse_message(message))
 
-    screened = screen(message, sender, Limits(), RateLimiter(10**9, 1.0), frozenset())
+    screened = screen(message, sender, Limits(), frozenset())
     assert secret_core(secret) not in screened.text
     if screened.refusal:  # answered by the channel (too long, empty): never processed
         TRIED["screened_out"] += 1

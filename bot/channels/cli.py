@@ -5,22 +5,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from bot.channels.identity import DEFAULT_TTL, identity_key, issue_token
-
-_TTL = re.compile(r"^(\d+)([smhd]?)$")
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+from bot.channels.identity import DEFAULT_TTL, identity_key, issue_token, parse_duration
 
 
 def parse_ttl(value: str) -> timedelta:
-    match = _TTL.match(value.strip().lower())
-    if not match or int(match.group(1)) == 0:
-        raise argparse.ArgumentTypeError(f"not a duration: {value!r} (e.g. 90s, 30m, 2h, 1d)")
-    return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
+    try:
+        return parse_duration(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:

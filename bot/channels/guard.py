@@ -1,9 +1,10 @@
 """What every user message goes through before Rasa sees it: pure functions, no I/O.
 
-    screen(text, sender, limits, limiter, payloads) -> Screened
+    screen(text, sender, limits, payloads) -> Screened
 
-Order matters: the rate limit counts every message (even empty ones, so a flood of
-blanks is a flood); control characters go before anything looks at the text; a message
+The per-sender rate limit runs before this (bot.channels.sender_limits, in
+bot.channels.intake), on the raw size of every message, even empty ones.
+Order matters: control characters go before anything looks at the text; a message
 over the size limit is refused whole rather than cut, since a cut message can change its
 meaning and the user could not know what was dropped; intent payloads are neutralised
 before redaction so "/x{"p": "<seed>"}" is redacted like any other text.
@@ -13,10 +14,9 @@ from __future__ import annotations
 
 import os
 import re
-import time
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.language import detect_language, other_language
 from bot.redact import find_secrets, placeholder
@@ -77,32 +77,6 @@ def neutralise_payload(text: str, allowed: frozenset[str]) -> tuple[str, bool]:
     return stripped, True
 
 
-@dataclass
-class RateLimiter:
-    """A token bucket per sender: `messages` at once, refilled over `seconds`."""
-
-    messages: int
-    seconds: float
-    max_senders: int = 50_000  # memory bound: full (idle) buckets are forgotten first
-    _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
-
-    def allow(self, sender: str, now: float | None = None) -> bool:
-        now = time.monotonic() if now is None else now
-        rate = self.messages / self.seconds
-        tokens, last = self._buckets.get(sender, (float(self.messages), now))
-        tokens = min(float(self.messages), tokens + (now - last) * rate)
-        allowed = tokens >= 1.0
-        self._buckets[sender] = (tokens - 1.0 if allowed else tokens, now)
-        if len(self._buckets) > self.max_senders:
-            self._forget_idle(now, rate)
-        return allowed
-
-    def _forget_idle(self, now: float, rate: float) -> None:
-        for sender, (tokens, last) in list(self._buckets.items()):
-            if tokens + (now - last) * rate >= self.messages:
-                del self._buckets[sender]
-
-
 # Why a message was answered by the channel instead of Rasa; each names a response in
 # domain/safety.yml (utter_<refusal>).
 EMPTY, TOO_LONG, RATE_LIMITED = "message_empty", "message_too_long", "rate_limited"
@@ -136,12 +110,7 @@ def redact_text(text: str) -> tuple[str, tuple[str, ...]]:
 SCAN_OVERSIZE_CHARS = 20_000
 
 
-def screen(
-    text: str, sender: str, limits: Limits, limiter: RateLimiter, payloads: frozenset[str],
-    now: float | None = None,
-) -> Screened:
-    if not limiter.allow(sender, now):
-        return Screened("", RATE_LIMITED)
+def screen(text: str, sender: str, limits: Limits, payloads: frozenset[str]) -> Screened:
     text = clean_text(text)
     if len(text) > limits.max_chars:
         _, kinds = redact_text(text[:SCAN_OVERSIZE_CHARS])

@@ -5,9 +5,19 @@ The site mints a JWT (HS256, key shared through SUPPORTBOT_IDENTITY_KEY) with
 nothing else as the sender in production. Development (SUPPORTBOT_DEV_LOGIN=1) also lets
 a page or script name any account id, as the demo picker does.
 
-Mode:    key set, no dev login  -> production (token required)
-         SUPPORTBOT_DEV_LOGIN=1 -> development (token used when given, else free id)
-         neither                -> unconfigured: every message is refused (fail closed)
+Mode:    key set                        -> production (token required; a dev login
+                                           setting is ignored: a key means production)
+         no key, SUPPORTBOT_DEV_LOGIN=1 -> development (token used when given, else
+                                           free id)
+         neither                        -> unconfigured: every message is refused (fail
+                                           closed)
+
+A token lives at most SUPPORTBOT_TOKEN_MAX_LIFETIME (default 1 day): the site mints one
+when the user opens the chat (1 h by default), so a day covers a clock or configuration
+margin, while a token valid for months is a bearer credential that outlives any sign-in
+on the site it came from; once leaked (a screenshot, a proxy or browser history) nothing
+could revoke it. Checked as exp - iat and as exp - now, so a token without `iat` cannot
+slip past.
 """
 
 from __future__ import annotations
@@ -27,17 +37,40 @@ AUDIENCE = "supportbot"
 MIN_KEY_BYTES = 32  # RFC 7518 3.2: an HS256 key at least as long as the hash
 LEEWAY_SECONDS = 30  # clock skew between the exchange's site and this server
 DEFAULT_TTL = timedelta(hours=1)
+MAX_LIFETIME_ENV = "SUPPORTBOT_TOKEN_MAX_LIFETIME"
+DEFAULT_MAX_LIFETIME = timedelta(days=1)
+_DURATION = re.compile(r"^(\d+)([smhd]?)$")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 PRODUCTION, DEVELOPMENT, UNCONFIGURED = "production", "development", "unconfigured"
 
 
 class IdentityError(Exception):
-    """A sender that cannot be accepted; `reason` names a response in domain/safety.yml."""
+    """A sender that cannot be accepted; `reason` names a response in domain/safety.yml,
+    `detail` says more for the operators' log (never shown to the client)."""
 
-    def __init__(self, reason: str, status: int = 401) -> None:
+    def __init__(self, reason: str, status: int = 401, detail: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.status = status
+        self.detail = detail
+
+
+def parse_duration(value: str) -> timedelta:
+    """"90s", "30m", "2h", "1d" or plain seconds; ValueError for anything else or zero."""
+    match = _DURATION.match(value.strip().lower())
+    if not match or int(match.group(1)) == 0:
+        raise ValueError(f"not a duration: {value!r} (e.g. 90s, 30m, 2h, 1d)")
+    return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
+
+
+def max_lifetime(env: Mapping[str, str] = os.environ) -> timedelta:
+    """The longest a token may be valid; a setting that cannot be read fails closed to
+    the default rather than to no maximum."""
+    try:
+        return parse_duration(env.get(MAX_LIFETIME_ENV) or "")
+    except ValueError:
+        return DEFAULT_MAX_LIFETIME
 
 
 def identity_key(env: Mapping[str, str] = os.environ) -> str | None:
@@ -51,25 +84,31 @@ def dev_login(env: Mapping[str, str] = os.environ) -> bool:
 
 
 def mode(env: Mapping[str, str] = os.environ) -> str:
-    if dev_login(env):
-        return DEVELOPMENT
-    return PRODUCTION if identity_key(env) else UNCONFIGURED
+    if identity_key(env):
+        return PRODUCTION
+    return DEVELOPMENT if dev_login(env) else UNCONFIGURED
 
 
 def issue_token(
-    account: str, key: str, ttl: timedelta = DEFAULT_TTL, now: datetime | None = None
+    account: str, key: str, ttl: timedelta = DEFAULT_TTL, now: datetime | None = None,
+    longest: timedelta | None = None,
 ) -> str:
     """What the exchange's site does when a signed-in user opens the chat."""
     if not ACCOUNT_ID.match(account):
         raise ValueError(f"not an account id: {account!r}")
     if len(key.encode()) < MIN_KEY_BYTES:
         raise ValueError(f"the identity key must be at least {MIN_KEY_BYTES} bytes")
+    longest = max_lifetime() if longest is None else longest
+    if ttl > longest:
+        raise ValueError(f"a token may be valid for at most {longest} ({MAX_LIFETIME_ENV})")
     now = now or datetime.now(timezone.utc)
     claims = {"sub": account, "aud": AUDIENCE, "iat": now, "exp": now + ttl}
     return jwt.encode(claims, key, algorithm=ALGORITHM)
 
 
-def account_from_token(token: str, key: str) -> str:
+def account_from_token(
+    token: str, key: str, longest: timedelta | None = None, now: float | None = None
+) -> str:
     """The account id in a valid token; IdentityError("token_expired" | "token_invalid")."""
     try:
         claims = jwt.decode(
@@ -78,12 +117,26 @@ def account_from_token(token: str, key: str) -> str:
         )
     except jwt.ExpiredSignatureError:
         raise IdentityError("token_expired") from None
-    except jwt.PyJWTError:  # bad signature, alg "none", wrong audience, garbage
-        raise IdentityError("token_invalid") from None
+    except jwt.PyJWTError as error:  # bad signature, alg "none", wrong audience, garbage
+        raise IdentityError("token_invalid", detail=type(error).__name__) from None
     account = claims.get("sub")
     if not isinstance(account, str) or not ACCOUNT_ID.match(account):
-        raise IdentityError("token_invalid")
+        raise IdentityError("token_invalid", detail="bad subject")
+    _check_lifetime(claims, max_lifetime() if longest is None else longest, now)
     return account
+
+
+def _check_lifetime(claims: Mapping[str, object], longest: timedelta, now: float | None
+                    ) -> None:
+    """A token valid for longer than `longest` was minted wrongly or for an attack."""
+    now = datetime.now(timezone.utc).timestamp() if now is None else now
+    limit = longest.total_seconds() + LEEWAY_SECONDS
+    exp, iat = claims["exp"], claims.get("iat")  # exp: an integer, checked by PyJWT
+    lives = [float(exp) - now]  # type: ignore[arg-type]
+    if iat is not None:  # an integer not in the future, checked by PyJWT
+        lives.append(float(exp) - float(iat))  # type: ignore[arg-type]
+    if max(lives) > limit:
+        raise IdentityError("token_invalid", detail="lifetime over the maximum")
 
 
 def resolve_sender(
@@ -102,7 +155,7 @@ def resolve_sender(
     if token:
         if key is None:
             raise IdentityError("token_invalid")
-        account = account_from_token(token, key)
+        account = account_from_token(token, key, max_lifetime(env))
         # A token for A with "sender": "B" is someone trying B's conversation.
         if claimed not in (None, "", account):
             raise IdentityError("sender_mismatch", status=403)

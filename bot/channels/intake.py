@@ -1,13 +1,17 @@
-"""The one door of the user channels: screen a message (bot.channels.guard), answer it
-here when it must not be processed, else hand the cleaned, redacted message to delivery.
+"""The one door of the user channels: count the message against its sender's limits
+(bot.channels.sender_limits), screen it (bot.channels.guard), answer it here when it must
+not be processed, else hand the cleaned, redacted message to delivery.
 
 Shared by the REST and socket.io channels, so a flood is counted per sender whatever
-channel it comes through (per Rasa process: each instance keeps its own buckets).
+channel it comes through (per Rasa process unless SUPPORTBOT_RATE_STORAGE_URI points
+the counts at a shared store).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+from collections import ChainMap
 from collections.abc import Awaitable, Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -17,15 +21,16 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.channels.delivery import deliver
 from bot.channels.guard import (
+    RATE_LIMITED,
     SECRET_RESPONSES,
     Limits,
-    RateLimiter,
     Screened,
     button_payloads,
     render,
     screen,
 )
-from bot.channels.identity import UNCONFIGURED, mode
+from bot.channels.identity import DEVELOPMENT, UNCONFIGURED, dev_login, mode
+from bot.channels.sender_limits import STORAGE_ENV, Allowance, SenderLimiter, Verdict
 from bot.i18n import lang
 from bot.language import detect_language
 from bot.logs import log_event
@@ -34,6 +39,7 @@ from bot.metrics.messages import REFUSED, Turn
 logger = logging.getLogger(__name__)
 DOMAIN_DIR = Path(__file__).resolve().parents[2] / "domain"
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+LANGUAGE_SAMPLE_CHARS = 2000  # enough words to tell en from sv; bounded work
 
 
 @lru_cache(maxsize=1)
@@ -50,10 +56,21 @@ def responses_of(app: Any) -> Mapping[str, list]:
     return domain.responses if domain is not None else _disk_responses()
 
 
+def channel_texts(app: Any) -> Mapping[str, list]:
+    """Where the channel's own texts are looked up: the running model's responses, then
+    the repository's domain (a text added since the model was trained is still said)."""
+    return ChainMap(responses_of(app), _disk_responses())
+
+
 class Intake:
-    def __init__(self, limits: Limits | None = None) -> None:
+    def __init__(self, limits: Limits | None = None, limiter: SenderLimiter | None = None
+                 ) -> None:
         self.limits = limits or Limits.from_env()
-        self.limiter = RateLimiter(self.limits.rate_messages, self.limits.rate_seconds)
+        self.limiter = limiter or SenderLimiter(
+            Allowance(messages=self.limits.rate_messages,
+                      bytes=Allowance.from_env().bytes,
+                      seconds=max(1, round(self.limits.rate_seconds))),
+            os.environ.get(STORAGE_ENV, ""))
         self._languages: dict[str, str] = {}  # sender -> last language they wrote in
         self._payloads: tuple[int, frozenset[str]] = (0, frozenset())
 
@@ -62,6 +79,12 @@ class Intake:
         if self._payloads[0] != id(responses):
             self._payloads = (id(responses), button_payloads(responses))
         return self._payloads[1]
+
+    def reply_language(self, sender: str | None, sample: str, fallback: str) -> str:
+        """The language to refuse an unread message in: its own (from a bounded sample),
+        else the sender's last, else `fallback` (the browser's)."""
+        detected = detect_language(sample[:LANGUAGE_SAMPLE_CHARS])
+        return detected or self._languages.get(sender or "", fallback)
 
     def language(self, sender: str, detected: str | None) -> str:
         if detected:
@@ -72,11 +95,17 @@ class Intake:
 
     async def receive(
         self, app: Any, text: str, sender: str, output: OutputChannel, channel: str,
-        on_new_message: OnNewMessage,
+        on_new_message: OnNewMessage, size: int | None = None,
     ) -> Screened:
+        """`size`: the raw bytes the channel received for this message (its text's UTF-8
+        length when not given); counted against the sender before the text is touched."""
         turn = Turn(channel)  # count, latency, fallback (bot/metrics); no I/O
-        responses = responses_of(app)
-        screened = screen(text, sender, self.limits, self.limiter, self.payloads(responses))
+        size = len(text.encode("utf-8", "surrogatepass")) if size is None else size
+        verdict = await self.limiter.charge(sender, size)
+        if verdict.allowed:
+            screened = screen(text, sender, self.limits, self.payloads(responses_of(app)))
+        else:
+            screened = Screened("", RATE_LIMITED)
         language = self.language(sender, screened.language)
         if screened.payload_defused:
             log_event(logger, "payload_defused", logging.WARNING, user=sender, channel=channel)
@@ -85,8 +114,9 @@ class Intake:
                       kinds=list(screened.redacted))
         if screened.refusal:
             log_event(logger, "message_refused", user=sender, channel=channel,
-                      reason=screened.refusal, chars=len(text))
-            for reply in self.refusal_texts(responses, screened, language, len(text)):
+                      reason=screened.refusal, chars=len(text), bytes=size,
+                      **_exceeded(verdict))
+            for reply in self.refusal_texts(channel_texts(app), screened, language, len(text)):
                 await output.send_text_message(sender, reply)
             turn.end(REFUSED)
             return screened
@@ -109,14 +139,44 @@ class Intake:
         return [t for t in texts if t]
 
 
+def _exceeded(verdict: Verdict) -> dict[str, object]:
+    if verdict.allowed:
+        return {}
+    return {"exceeded": verdict.exceeded, "retry_after_s": verdict.retry_after_s}
+
+
 @lru_cache(maxsize=1)
 def shared_intake() -> Intake:
     """One per Rasa process: the REST and socket.io channels share the rate limit."""
+    log_sign_in_mode()
+    intake = Intake()
+    allowance = intake.limiter.allowance
+    log_event(logger, "chat_limits", messages=allowance.messages, bytes=allowance.bytes,
+              seconds=allowance.seconds, max_chars=intake.limits.max_chars,
+              storage=_without_password(os.environ.get(STORAGE_ENV) or "memory"))
+    return intake
+
+
+def log_sign_in_mode() -> None:
+    """Operators see at start-up how users sign in: an ERROR when every chat will fail,
+    a WARNING when any account id is accepted, or when the dev sign-in is ignored."""
     current = mode()
-    # Operators see at start-up how users sign in, and why every chat fails if unset.
-    log_event(logger, "chat_sign_in_mode", logging.ERROR if current == UNCONFIGURED
-              else logging.INFO, mode=current)
-    return Intake()
+    level = {UNCONFIGURED: logging.ERROR, DEVELOPMENT: logging.WARNING}.get(
+        current, logging.INFO)
+    fields: dict[str, object] = {"mode": current}
+    if current == DEVELOPMENT:
+        fields["note"] = ("development sign-in: any account id is accepted without a "
+                          "token; set SUPPORTBOT_IDENTITY_KEY in production")
+    elif dev_login():
+        level = logging.WARNING
+        fields["note"] = ("SUPPORTBOT_DEV_LOGIN=1 is ignored: an identity key is set, "
+                          "so only signed tokens sign in")
+    log_event(logger, "chat_sign_in_mode", level, **fields)
+
+
+def _without_password(uri: str) -> str:
+    scheme, sep, rest = uri.partition("://")
+    return f"{scheme}{sep}{rest.rpartition('@')[2]}" if sep else uri
 
 
 def request_language(text: object, accept_language: str | None) -> str:
@@ -128,6 +188,6 @@ def request_language(text: object, accept_language: str | None) -> str:
     return "sv" if (accept_language or "").strip().lower().startswith("sv") else "en"
 
 
-def error_text(app: Any, reason: str, language: str) -> str:
+def error_text(app: Any, reason: str, language: str, **values: object) -> str:
     """A sign-in or request error (a response in domain/safety.yml)."""
-    return render(responses_of(app), f"utter_{reason}", language) or reason
+    return render(channel_texts(app), f"utter_{reason}", language, **values) or reason

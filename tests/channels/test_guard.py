@@ -5,10 +5,8 @@ from __future__ import annotations
 from bot.channels.chat_page import page_for
 from bot.channels.guard import (
     EMPTY,
-    RATE_LIMITED,
     TOO_LONG,
     Limits,
-    RateLimiter,
     button_payloads,
     clean_text,
     neutralise_payload,
@@ -23,9 +21,8 @@ SEED = ("abandon ability able about above absent absorb abstract absurd abuse ac
         "accident")
 
 
-def run(text: str, limiter: RateLimiter | None = None, limits: Limits | None = None):
-    return screen(text, "acct-1", limits or Limits(), limiter or RateLimiter(10, 10), PAYLOADS,
-                  now=0.0)
+def run(text: str, limits: Limits | None = None):
+    return screen(text, "acct-1", limits or Limits(), PAYLOADS)
 
 
 def test_the_domains_buttons_are_the_only_payloads():
@@ -86,27 +83,6 @@ def test_oversize_messages_are_refused_whole_and_secrets_in_them_noted():
         TOO_LONG, "", ("seed phrase",))
 
 
-def test_a_flood_is_refused_and_the_bucket_refills():
-    limiter = RateLimiter(10, 10)
-    results = [limiter.allow("a", now=0.0) for _ in range(12)]
-    assert results == [True] * 10 + [False] * 2
-    assert limiter.allow("b", now=0.0)  # per sender
-    assert not limiter.allow("a", now=0.5)
-    assert limiter.allow("a", now=1.6)  # one message a second comes back
-    assert run("hi", limiter=RateLimiter(1, 10)).refusal is None
-    spent = RateLimiter(1, 10)
-    spent.allow("acct-1", now=0.0)
-    assert run("hi", limiter=spent).refusal == RATE_LIMITED
-
-
-def test_the_limiter_forgets_idle_senders():
-    limiter = RateLimiter(2, 1, max_senders=10)
-    for n in range(11):
-        limiter.allow(f"s{n}", now=0.0)
-    limiter.allow("late", now=100.0)
-    assert len(limiter._buckets) == 1
-
-
 def test_secrets_are_redacted_and_their_kinds_kept():
     screened = run(f"my seed phrase is {SEED} and my password is hunter2!")
     assert SEED not in screened.text and "hunter2" not in screened.text
@@ -131,9 +107,12 @@ def test_channel_texts_come_from_the_domain_in_both_languages():
     too_long = render(RESPONSES, "utter_message_too_long", "sv", length=2500, max_chars=2000)
     assert too_long.startswith("Ditt meddelande är för långt") and "2500" in too_long
     assert render(RESPONSES, "utter_rate_limited", "en").startswith("You are sending")
+    too_large = render(RESPONSES, "utter_message_too_large", "sv", max_chars=2000)
+    assert too_large.startswith("Ditt meddelande är alldeles för stort") and "2000" in too_large
     for name in ("utter_message_empty", "utter_token_missing", "utter_token_expired",
                  "utter_token_invalid", "utter_sender_mismatch", "utter_malformed_request",
-                 "utter_secret_seed_phrase", "utter_secret_card_number"):
+                 "utter_secret_seed_phrase", "utter_secret_card_number",
+                 "utter_message_too_large"):
         assert render(RESPONSES, name, "en") != render(RESPONSES, name, "sv"), name
     assert render(RESPONSES, "utter_nothing_like_this", "en") is None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from datetime import datetime, timedelta, timezone
 
 import jwt
@@ -16,14 +18,17 @@ from bot.channels.identity import (
     account_from_token,
     bearer,
     issue_token,
+    max_lifetime,
     mode,
     resolve_sender,
 )
+from bot.channels.intake import log_sign_in_mode
 from bot.cli import main as supportbot
 
 KEY = "k" * 40
 PROD = {"SUPPORTBOT_IDENTITY_KEY": KEY}
-DEV = {"SUPPORTBOT_DEV_LOGIN": "1", "SUPPORTBOT_IDENTITY_KEY": KEY}
+DEV = {"SUPPORTBOT_DEV_LOGIN": "1"}
+BOTH = {**DEV, **PROD}  # dev sign-in asked for, but a key is set: production
 
 
 def reason(call) -> str:
@@ -34,8 +39,8 @@ def reason(call) -> str:
 
 def test_mode_is_production_with_a_key_and_fails_closed_without():
     assert mode(PROD) == PRODUCTION
+    assert mode(BOTH) == PRODUCTION  # a key set means production, whatever else is set
     assert mode(DEV) == DEVELOPMENT
-    assert mode({"SUPPORTBOT_DEV_LOGIN": "1"}) == DEVELOPMENT
     assert mode({}) == UNCONFIGURED
     assert mode({"SUPPORTBOT_IDENTITY_KEY": "short"}) == UNCONFIGURED  # < 32 bytes
     assert reason(lambda: resolve_sender(None, "acct-1", {})) == "sign_in_unavailable"
@@ -80,12 +85,60 @@ def test_production_ignores_no_one_and_trusts_no_claimed_sender():
     assert (refused.value.reason, refused.value.status) == ("sender_mismatch", 403)
 
 
-def test_development_accepts_a_valid_free_sender_or_a_token():
+def test_development_accepts_a_valid_free_sender():
     assert resolve_sender(None, "acct-42", DEV) == "acct-42"
     assert resolve_sender(None, None, DEV) is None  # the socket names it later
-    assert resolve_sender(issue_token("acct-7", KEY), None, DEV) == "acct-7"
     for bad in ("<script>", "a b", "x" * 65, 42, ["acct-1"]):
         assert reason(lambda b=bad: resolve_sender(None, b, DEV)) == "sender_invalid"
+    # Without a key no token can be checked: one is refused, never read unchecked.
+    assert reason(lambda: resolve_sender(issue_token("acct-7", KEY), None, DEV)) == \
+        "token_invalid"
+
+
+def test_the_identity_key_always_beats_the_dev_sign_in():
+    assert reason(lambda: resolve_sender(None, "acct-42", BOTH)) == "token_missing"
+    assert reason(lambda: resolve_sender(None, None, BOTH)) == "token_missing"
+    assert resolve_sender(issue_token("acct-7", KEY), None, BOTH) == "acct-7"
+    assert reason(lambda: resolve_sender(issue_token("acct-7", KEY), "acct-8", BOTH)) == \
+        "sender_mismatch"
+
+
+def test_a_token_valid_for_longer_than_the_maximum_is_refused():
+    now = datetime.now(timezone.utc)
+    base = {"sub": "acct-42", "aud": "supportbot"}
+
+    def signed(**claims) -> str:
+        return jwt.encode({**base, **claims}, KEY, algorithm="HS256")
+
+    too_long = [
+        signed(iat=now, exp=now + timedelta(days=365 * 100)),  # the 100-year token
+        signed(exp=now + timedelta(days=365 * 100)),  # the same without iat
+        signed(iat=now, exp=now + timedelta(days=2)),
+        signed(iat=now - timedelta(hours=30), exp=now + timedelta(minutes=5)),  # exp - iat
+        signed(exp=now + timedelta(hours=24, minutes=5)),
+    ]
+    for token in too_long:
+        with pytest.raises(IdentityError) as refused:
+            resolve_sender(token, None, PROD)
+        assert refused.value.reason == "token_invalid"
+        assert refused.value.detail == "lifetime over the maximum"
+    within = [signed(iat=now, exp=now + timedelta(hours=24)),
+              signed(exp=now + timedelta(hours=23)), issue_token("acct-42", KEY)]
+    for token in within:
+        assert resolve_sender(token, None, PROD) == "acct-42"
+    # The operator's maximum applies; an unreadable one falls back to a day, not to none.
+    short = {**PROD, "SUPPORTBOT_TOKEN_MAX_LIFETIME": "30m"}
+    assert reason(lambda: resolve_sender(issue_token("acct-42", KEY), None, short)) == \
+        "token_invalid"
+    assert max_lifetime(short) == timedelta(minutes=30)
+    assert max_lifetime({"SUPPORTBOT_TOKEN_MAX_LIFETIME": "forever"}) == timedelta(days=1)
+    assert max_lifetime({}) == timedelta(days=1)
+
+
+def test_the_site_cannot_be_made_to_mint_a_token_over_the_maximum():
+    with pytest.raises(ValueError, match="at most"):
+        issue_token("acct-42", KEY, timedelta(days=2))
+    assert issue_token("acct-42", KEY, timedelta(days=1))
 
 
 def test_bearer_header():
@@ -118,3 +171,22 @@ def test_ttl_parsing():
     for bad in ("0", "-5m", "1w", "soon"):
         with pytest.raises(Exception):  # noqa: B017 - argparse's own error type
             parse_ttl(bad)
+
+
+@pytest.mark.parametrize("env, level, mode_, note", [
+    (DEV, "WARNING", DEVELOPMENT, "any account id is accepted"),
+    (BOTH, "WARNING", PRODUCTION, "SUPPORTBOT_DEV_LOGIN=1 is ignored"),
+    (PROD, "INFO", PRODUCTION, None),
+    ({}, "ERROR", UNCONFIGURED, None),
+])
+def test_start_up_says_how_users_sign_in(monkeypatch, caplog, env, level, mode_, note):
+    for name in ("SUPPORTBOT_DEV_LOGIN", "SUPPORTBOT_IDENTITY_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with caplog.at_level(logging.INFO, logger="bot.channels.intake"):
+        log_sign_in_mode()
+    [record] = [r for r in caplog.records if "chat_sign_in_mode" in r.getMessage()]
+    line = json.loads(record.getMessage())
+    assert (record.levelname, line["mode"]) == (level, mode_)
+    assert (note in line["note"]) if note else "note" not in line

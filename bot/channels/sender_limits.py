@@ -1,0 +1,97 @@
+"""Per-sender limits on what a chat user may send: messages and bytes in a window.
+
+Counting messages alone let one sender stall everyone with a few huge ones; counting
+bytes alone would let a sender flood with tiny ones. Both are counted for every message a
+channel receives (refused ones too: a flood of refusals is still a flood), before the
+message is cleaned, parsed or read by anything.
+
+The counts live in a `limits` storage: in process memory by default (each Rasa process
+counts its own senders), or shared by several instances through a URI such as
+`async+redis://host:6379` (limits' asynchronous Redis storage needs the `coredis`
+package). Fixed windows, because a window's count is one counter per sender (Redis
+INCRBY + EXPIRE); the windows start at a sender's first message, not on the clock.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from limits import RateLimitItemPerSecond
+from limits.aio.strategies import FixedWindowRateLimiter
+from limits.storage import storage_from_string
+
+MESSAGES_ENV = "SUPPORTBOT_RATE_MESSAGES"
+SECONDS_ENV = "SUPPORTBOT_RATE_SECONDS"
+BYTES_ENV = "SUPPORTBOT_RATE_BYTES"
+STORAGE_ENV = "SUPPORTBOT_RATE_STORAGE_URI"
+DEFAULT_STORAGE = "async+memory://"
+NAMESPACE = "chat-sender"
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """What one sender may send per window.
+
+    Defaults: 10 messages and 64 KiB in 10 s. A message is at most 2,000 characters, at
+    most ~6 bytes each as JSON escapes them, so ten honest messages fit; one 30 MB body
+    does not (and is refused earlier by the body limit, bot.channels.body_limits).
+    """
+
+    messages: int = 10
+    bytes: int = 64 * 1024
+    seconds: int = 10
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> Allowance:
+        return cls(
+            messages=int(env.get(MESSAGES_ENV) or cls.messages),
+            bytes=int(env.get(BYTES_ENV) or cls.bytes),
+            # limits counts whole seconds; a window is at least one.
+            seconds=max(1, round(float(env.get(SECONDS_ENV) or cls.seconds))),
+        )
+
+
+def async_storage_uri(uri: str) -> str:
+    """The asynchronous variant of a storage URI ("redis://h" -> "async+redis://h"): the
+    count is taken on the server's event loop, which a blocking client would stall."""
+    uri = uri.strip() or DEFAULT_STORAGE
+    return uri if uri.startswith("async+") else f"async+{uri}"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    exceeded: str | None = None  # "messages" or "bytes"
+    retry_after_s: int = 0
+
+
+class SenderLimiter:
+    def __init__(self, allowance: Allowance | None = None, storage_uri: str = DEFAULT_STORAGE
+                 ) -> None:
+        self.allowance = allowance or Allowance()
+        self._messages = RateLimitItemPerSecond(self.allowance.messages, self.allowance.seconds)
+        self._bytes = RateLimitItemPerSecond(self.allowance.bytes, self.allowance.seconds)
+        # The strategy keeps only a weak reference to its storage: this one holds it.
+        self._storage = storage_from_string(async_storage_uri(storage_uri))
+        self._limiter = FixedWindowRateLimiter(self._storage)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> SenderLimiter:
+        return cls(Allowance.from_env(env), env.get(STORAGE_ENV) or DEFAULT_STORAGE)
+
+    async def charge(self, sender: str, size: int) -> Verdict:
+        """Count one message of `size` raw bytes from `sender`; refused when either count
+        is over its allowance. The message counts even when the bytes refuse it."""
+        if not await self._limiter.hit(self._messages, NAMESPACE, "messages", sender):
+            return await self._refused("messages", self._messages, sender)
+        if not await self._limiter.hit(self._bytes, NAMESPACE, "bytes", sender,
+                                       cost=max(1, size)):
+            return await self._refused("bytes", self._bytes, sender)
+        return Verdict(True)
+
+    async def _refused(self, kind: str, item: RateLimitItemPerSecond, sender: str) -> Verdict:
+        reset_at, _ = await self._limiter.get_window_stats(item, NAMESPACE, kind, sender)
+        return Verdict(False, kind, max(1, int(reset_at - time.time()) + 1))

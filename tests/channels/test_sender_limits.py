@@ -1,0 +1,69 @@
+"""Per-sender limits: messages and bytes, counted with the `limits` library."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.channels.sender_limits import Allowance, SenderLimiter, async_storage_uri
+
+
+def charges(limiter: SenderLimiter, calls: list[tuple[str, int]]) -> list[str | None]:
+    async def run() -> list[str | None]:
+        return [(await limiter.charge(sender, size)).exceeded for sender, size in calls]
+    return asyncio.run(run())
+
+
+def test_messages_are_counted_per_sender():
+    limiter = SenderLimiter(Allowance(messages=3, bytes=10**6, seconds=60))
+    assert charges(limiter, [("a", 10)] * 5 + [("b", 10)]) == [
+        None, None, None, "messages", "messages", None]
+
+
+def test_bytes_are_counted_so_a_few_large_messages_are_refused():
+    limiter = SenderLimiter(Allowance(messages=100, bytes=1000, seconds=60))
+    assert charges(limiter, [("a", 600), ("a", 300), ("a", 200), ("a", 1), ("b", 999)]) == [
+        None, None, "bytes", "bytes", None]
+
+
+def test_a_message_is_never_free():
+    limiter = SenderLimiter(Allowance(messages=100, bytes=3, seconds=60))
+    assert charges(limiter, [("a", 0)] * 4) == [None, None, None, "bytes"]
+
+
+def test_a_refusal_says_when_to_come_back():
+    limiter = SenderLimiter(Allowance(messages=1, bytes=100, seconds=30))
+
+    async def run():
+        await limiter.charge("a", 1)
+        return await limiter.charge("a", 1)
+    verdict = asyncio.run(run())
+    assert not verdict.allowed and 1 <= verdict.retry_after_s <= 31
+
+
+def test_the_window_passes():
+    limiter = SenderLimiter(Allowance(messages=1, bytes=100, seconds=1))
+
+    async def run():
+        first, second = await limiter.charge("a", 1), await limiter.charge("a", 1)
+        await asyncio.sleep(1.05)
+        return first.allowed, second.allowed, (await limiter.charge("a", 1)).allowed
+    assert asyncio.run(run()) == (True, False, True)
+
+
+def test_settings_from_the_environment():
+    assert Allowance.from_env({}) == Allowance(10, 64 * 1024, 10)
+    env = {"SUPPORTBOT_RATE_MESSAGES": "3", "SUPPORTBOT_RATE_BYTES": "5000",
+           "SUPPORTBOT_RATE_SECONDS": "0.2"}
+    assert Allowance.from_env(env) == Allowance(3, 5000, 1)  # at least a second
+    limiter = SenderLimiter.from_env({**env, "SUPPORTBOT_RATE_STORAGE_URI": "memory://"})
+    assert charges(limiter, [("a", 1)] * 4) == [None, None, None, "messages"]
+
+
+def test_storage_uris_are_made_asynchronous():
+    assert async_storage_uri("") == "async+memory://"
+    assert async_storage_uri("redis://cache:6379/2") == "async+redis://cache:6379/2"
+    assert async_storage_uri("async+memory://") == "async+memory://"
+    with pytest.raises(Exception):  # noqa: B017 - limits' own ConfigurationError
+        SenderLimiter(storage_uri="nosuch://here")
