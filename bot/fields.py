@@ -8,6 +8,12 @@ from __future__ import annotations
 
 import re
 
+from bot.redact import Context, redact
+from bot.redact.keys import is_key
+
+# Form answers were screened by the channel already: a 64-hex there with no word about
+# it was judged a transaction id, and stays one.
+AS_TX_ID_ANSWER = Context(expecting_tx_id=True)
 NOT_PROVIDED = "not provided"
 
 ASSETS = {
@@ -87,10 +93,13 @@ def find_network(text: str, answering: bool = False) -> str | None:
 
 
 def find_tx_id(text: str) -> str | None:
+    """The first transaction id in `text`; never a private key. A 64-hex is a key by the
+    words around it ("my private key ..."), judged as an answer to "what is the tx id?"
+    (bot.redact.keys): with no word about it, it answers the question."""
     for pattern in _TX_PATTERNS:
-        match = pattern.search(text)
-        if match:
-            return match.group(0)
+        for match in pattern.finditer(text):
+            if not is_key(text, match.start(), match.end(), AS_TX_ID_ANSWER):
+                return match.group(0)
     return None
 
 
@@ -128,7 +137,9 @@ def is_no_answer(text: str) -> bool:
 
 
 def clip(text: str, limit: int) -> str:
-    text = " ".join((text or "").split())
+    """Free text as a slot keeps it: secrets redacted (form answers are screened like any
+    message, whatever path they came by), whitespace collapsed, at most `limit` chars."""
+    text = " ".join(redact(text or "", AS_TX_ID_ANSWER).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
