@@ -39,19 +39,20 @@ train-quick: install
 	$(TRAIN) --finetune --epoch-fraction 0.2 --skip-validation
 	@$(PRUNE_MODELS)
 
+# umask 077: var/ and what goes in it (databases, their WAL files, logs, secrets) are
+# readable by this account only.
 run: train
-	mkdir -p var
-	$(BIN)/supportbot db upgrade
+	umask 077 && mkdir -p var && chmod 700 var && $(BIN)/supportbot db upgrade
 	@# The chat's demo sign-in (pick any account id) unless an identity key is set.
 	SUPPORTBOT_DEV_LOGIN=$${SUPPORTBOT_DEV_LOGIN:-$$(test -n "$$SUPPORTBOT_IDENTITY_KEY" && echo 0 || echo 1)} \
 	  $(BIN)/python -m bot.serve
 
-# Chat in the terminal: the action server in the background, `rasa shell` in front.
+# Chat in the terminal: the action server in the background, `rasa shell` in front (both
+# take the action server's secret from var/, as `make run` does).
 shell: train
-	mkdir -p var
-	$(BIN)/supportbot db upgrade
-	$(BIN)/rasa run actions --actions actions > var/actions.log 2>&1 & trap "kill $$!" EXIT; \
-	  $(BIN)/rasa shell --endpoints endpoints.yml --model models
+	umask 077 && mkdir -p var && chmod 700 var && $(BIN)/supportbot db upgrade
+	umask 077; $(BIN)/python -m bot.action_server > var/actions.log 2>&1 & trap "kill $$!" EXIT; \
+	  $(BIN)/python -m bot.run_rasa shell --endpoints endpoints.yml --model models
 
 # rasa data validate plus duplicates, near-duplicates, thin or unbalanced intents and
 # responses missing a language.

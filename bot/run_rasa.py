@@ -8,6 +8,12 @@ with two things done first, before Rasa imports TensorFlow and loads the model.
 - NumPy's OpenBLAS runs on one thread. The NLU's products are tiny (one message against
   linear models): a second BLAS thread only spun, and doubled the CPU of each parse
   (2.2 -> 4.2 ms per parse, measured) while taking a core from the action server.
+- Secrets stay off the command line, which any user of the machine can read (`ps`,
+  /proc/<pid>/cmdline): `run --enable-api` gets `--auth-token` here, in the process, from
+  SUPPORTBOT_RASA_TOKEN or var/rasa_token; the action server's secret, which
+  endpoints.yml reads as ${SUPPORTBOT_ACTIONS_TOKEN}, from the environment or
+  var/actions_token.
+- Files are created private (umask 077): the tracker's SQLite files, logs.
 """
 
 from __future__ import annotations
@@ -15,8 +21,29 @@ from __future__ import annotations
 import os
 import sys
 
+from bot.local_secrets import ACTIONS_TOKEN_ENV, actions_token, rasa_token
+from bot.private_files import restrict_umask
+
+TOKEN_FLAGS = ("--auth-token", "-t")
+# Subcommands that read endpoints.yml, and so call the action server.
+CALLING_ACTIONS = frozenset({"run", "shell", "interactive", "test"})
+
+
+def with_api_token(argv: list[str]) -> list[str]:
+    """`argv` with Rasa's API token added when `rasa run --enable-api` is given none."""
+    if len(argv) < 2 or argv[1] != "run" or "--enable-api" not in argv:
+        return argv
+    if any(arg in TOKEN_FLAGS or arg.startswith("--auth-token=") for arg in argv):
+        return argv
+    return [*argv, "--auth-token", rasa_token()]
+
 
 def main() -> None:
+    restrict_umask()
+    sys.argv = with_api_token(sys.argv)  # Python's copy; /proc/<pid>/cmdline keeps the original
+    calls_actions = len(sys.argv) > 1 and sys.argv[1] in CALLING_ACTIONS
+    if calls_actions and not os.environ.get(ACTIONS_TOKEN_ENV, "").strip():
+        os.environ[ACTIONS_TOKEN_ENV] = actions_token()
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # read when NumPy is imported
     sys.modules.setdefault("jax", None)  # type: ignore[arg-type]  # `import jax` -> ImportError
     from bot import rasa_speedups

@@ -2,6 +2,11 @@
 end-to-end tests). They are child processes; stopping this one (Ctrl-C, SIGTERM) stops them.
 A supervisor thread restarts any that dies, with back-off, so `make run` is never left
 with a dead action server (messages meanwhile wait in the outbox: bot/channels/delivery).
+
+Nothing secret goes on a command line (any local user can read those): Rasa's API token
+and the action server's secret come from the environment or var/ (bot.local_secrets),
+read inside bot.run_rasa and bot.action_server. Every child runs with umask 077, so the
+databases, their WAL files and the logs it creates are readable by this account only.
 """
 
 from __future__ import annotations
@@ -18,8 +23,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from bot.local_secrets import rasa_token
+from bot.local_secrets import VAR
 from bot.logs import log_event
+from bot.private_files import (
+    PRIVATE_FILE_MODE,
+    PRIVATE_UMASK,
+    open_private_append,
+    private_dir,
+    restrict_umask,
+    tighten,
+)
 
 logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,16 +53,18 @@ class Stack:
     endpoints: str = "endpoints.yml"
     credentials: str = "credentials.yml"
     env: dict[str, str] = field(default_factory=dict)
-    log_dir: Path = ROOT / "var" / "log"
+    log_dir: Path = VAR / "log"
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     supervisor: Supervisor | None = None
 
     def commands(self) -> dict[str, list[str]]:
         commands = {
-            "actions": [RASA, "run", "actions", "--actions", "actions",
+            # Loopback only unless SUPPORTBOT_ACTIONS_HOST says otherwise; every call
+            # must carry the secret that endpoints.yml makes Rasa send.
+            "actions": [sys.executable, "-m", "bot.action_server", "--actions", "actions",
                         "--port", str(self.actions_port)],
+            # The API token is added inside bot.run_rasa, never on this command line.
             "rasa": [sys.executable, "-m", "bot.run_rasa", "run", "--enable-api",
-                     "--auth-token", self._rasa_token(),
                      "--model", self.model, "--endpoints", self.endpoints,
                      "--credentials", self.credentials, "--port", str(self.rasa_port)],
         }
@@ -57,10 +72,6 @@ class Stack:
             commands["console"] = [str(Path(RASA).with_name("supportbot")), "console",
                                    "--port", str(self.console_port)]
         return commands
-
-    def _rasa_token(self) -> str:
-        # Same lookup as the pushing side (bot.notify), with this stack's environment.
-        return self.env.get("SUPPORTBOT_RASA_TOKEN") or rasa_token()
 
     def health_url(self, name: str) -> str:
         return {
@@ -91,12 +102,16 @@ class Stack:
         return Held(self.supervisor, name)
 
     def _spawn(self, name: str) -> None:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
-        self.processes[name] = subprocess.Popen(
-            self.commands()[name], cwd=ROOT, env={**NO_TELEMETRY, **os.environ, **self.env},
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+        private_dir(self.log_dir)
+        log = open_private_append(self.log_dir / f"{name}.log")
+        try:
+            self.processes[name] = subprocess.Popen(
+                self.commands()[name], cwd=ROOT, env={**NO_TELEMETRY, **os.environ, **self.env},
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                umask=PRIVATE_UMASK,
+            )
+        finally:
+            os.close(log)  # the child has its own copy
 
     def wait_ready(self, name: str, timeout: float) -> None:
         url, process = self.health_url(name), self.processes[name]
@@ -120,14 +135,18 @@ class Stack:
 
 def write_endpoints(path: Path, actions_port: int, tracker_db: Path) -> Path:
     """An endpoints.yml like the repository's with its own action server port and
-    tracker file, for a stack of its own (tests, benchmarks)."""
-    path.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-        "  enable_selective_domain: true\n"
-        "tracker_store:\n  type: bot.tracker_store.TunedSQLTrackerStore\n"
-        f"  dialect: sqlite\n  db: {tracker_db}\n"
-        "nlg:\n  type: bot.nlg.LanguageAwareNLG\n"
-    )
+    tracker file, for a stack of its own (tests, benchmarks). Private, like all of var/."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE)
+    os.fchmod(fd, PRIVATE_FILE_MODE)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(
+            f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+            "  enable_selective_domain: true\n"
+            "  headers:\n    Authorization: Bearer ${SUPPORTBOT_ACTIONS_TOKEN}\n"
+            "tracker_store:\n  type: bot.tracker_store.TunedSQLTrackerStore\n"
+            f"  dialect: sqlite\n  db: {tracker_db}\n"
+            "nlg:\n  type: bot.nlg.LanguageAwareNLG\n"
+        )
     return path
 
 
@@ -229,7 +248,11 @@ def serve_until_stopped(stack: Startable, banner: list[str]) -> int:
     `make run` and `make run-scaled` (bot.scaleout.launcher) both end here."""
     # The servers run in their own process groups, so stop them on SIGTERM as on Ctrl-C.
     signal.signal(signal.SIGTERM, _interrupt)
+    restrict_umask()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # A var/ made by an older version holds world-readable databases and logs.
+    if changed := tighten(private_dir(VAR)):
+        log_event(logger, "var_permissions_tightened", logging.WARNING, paths=len(changed))
     try:
         stack.start()
         print("\n".join(banner), flush=True)

@@ -17,6 +17,7 @@ def _isolated_rasa_api():
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SUPPORTBOT_RASA_URL", "http://127.0.0.1:9")  # discard port: nobody
         patch.setenv("SUPPORTBOT_RASA_TOKEN", "test-token")
+        patch.setenv("SUPPORTBOT_ACTIONS_TOKEN", "test-actions-token-" + "a" * 32)
         yield
 
 

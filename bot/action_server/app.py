@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from rasa_sdk import endpoint
+from rasa_sdk.executor import ActionExecutor
 from sanic import Sanic
 from sanic.exceptions import SanicException
 from sanic.helpers import STATUS_CODES
@@ -43,6 +44,7 @@ def create_app(actions: str = "actions", *, token: str,
     app.config.REQUEST_MAX_SIZE = max_body_bytes
     tokens = TokenCheck(token)
     types = slot_types(domain)
+    known_actions = _action_names(actions)
 
     @app.middleware("request")
     async def only_rasa(request: Request) -> HTTPResponse | None:
@@ -60,10 +62,17 @@ def create_app(actions: str = "actions", *, token: str,
     async def well_formed(request: Request) -> HTTPResponse | None:
         if request.method != "POST" or not _is_webhook(request):
             return None
+        if getattr(request.stream, "request_body", None):
+            # Sanic runs request middleware for errors too: here the body was cut off
+            # (over the limit) and the error handler answers.
+            return None
         encoding = request.headers.get("content-encoding")
         try:
             call = read_body(request.body, encoding, max_body_bytes)
             check_call(call, types)
+            if call["next_action"] not in known_actions:
+                # rasa_sdk would log and answer the caller's name for it.
+                raise BadCall("no such action", status=404)
         except BadCall as bad:
             log_event(logger, "action_call_malformed", logging.WARNING, reason=bad.reason,
                       status=bad.status, bytes=len(request.body))
@@ -71,13 +80,6 @@ def create_app(actions: str = "actions", *, token: str,
         request.ctx.action = call["next_action"]
         if encoding is None:
             request.parsed_json = call  # rasa_sdk reads request.json: parsed once
-        return None
-
-    @app.middleware("response")
-    async def no_echo(request: Request, response: HTTPResponse) -> HTTPResponse | None:
-        # rasa_sdk names the unknown action back in its 404.
-        if response.status == 404 and _is_webhook(request):
-            return json({"error": "no such action"}, status=404)
         return None
 
     def errors(request: Request, exception: Exception) -> HTTPResponse:
@@ -92,6 +94,13 @@ def create_app(actions: str = "actions", *, token: str,
 
     app.error_handler.add(Exception, errors)  # in place of rasa_sdk's, which echoes the body
     return app
+
+
+def _action_names(actions: str) -> frozenset[str]:
+    """The names rasa_sdk's app will find in `actions` (it registers them the same way)."""
+    executor = ActionExecutor()
+    executor.register_package(actions)
+    return frozenset(executor.actions)
 
 
 def _is_webhook(request: Request) -> bool:

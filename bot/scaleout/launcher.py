@@ -6,7 +6,10 @@ and a RabbitMQ event broker (endpoints.scaled.yml); the agent console on 8080. B
 anything starts: the PostgreSQL databases are created if missing, the desk is migrated
 (`supportbot db upgrade`) and Rasa's tracker table created, so instances starting at
 once race on nothing. Each pair runs under bot.serve's Supervisor (a crashed process is
-restarted); Ctrl-C or SIGTERM stops everything.
+restarted); Ctrl-C or SIGTERM stops everything. As with `make run`, each action server
+listens on loopback and takes only calls carrying the secret (bot/action_server), and no
+secret is on any command line: the databases' passwords and the tokens go in the
+environment.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from urllib.parse import quote
 from sqlalchemy.engine import make_url
 
 from bot.logs import log_event
+from bot.private_files import PRIVATE_UMASK
 from bot.scaleout.services import (
     PG_CANDIDATES,
     create_database,
@@ -167,7 +171,8 @@ class ScaledStack:
                 create_database(server, parsed.database)
         result = subprocess.run(
             [SUPPORTBOT, "db", "upgrade"], cwd=ROOT, capture_output=True, text=True,
-            env={**NO_TELEMETRY, **os.environ, **self.common_env()}, timeout=300)
+            env={**NO_TELEMETRY, **os.environ, **self.common_env()}, timeout=300,
+            umask=PRIVATE_UMASK)
         if result.returncode != 0:
             raise RuntimeError(f"supportbot db upgrade failed: {result.stderr.strip()}")
         prepare_tracker_store(self.services.tracker_url)
