@@ -16,10 +16,11 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.language import detect_language, other_language
-from bot.redact import find_secrets, placeholder
+from bot.redact import FIRST_SIGHT, cut, scan
+from bot.redact.window import SecretWindow
 
 # Kept: tab and newline (people paste lists). Removed: other C0/C1 controls, bidi
 # overrides and isolates (they disguise text), BOM/word joiner, unpaired surrogates.
@@ -92,17 +93,19 @@ class Screened:
     language: str | None = None  # detected from this message, if it says
 
 
-def redact_text(text: str) -> tuple[str, tuple[str, ...]]:
-    """(text with placeholders, the kinds found)."""
-    secrets = find_secrets(text)
-    if not secrets:
-        return text, ()
-    out, position = [], 0
-    for secret in secrets:
-        out += [text[position : secret.start], placeholder(secret.kind)]
-        position = secret.end
-    out.append(text[position:])
-    return "".join(out), tuple(dict.fromkeys(s.kind for s in secrets))
+def redact_text(
+    text: str, sender: str | None = None, window: SecretWindow | None = None,
+    expecting_tx_id: bool = False,
+) -> tuple[str, tuple[str, ...]]:
+    """(text with placeholders, the kinds found). With a window, this message is read with
+    what the sender's last one left (a secret announced or begun: its second half is
+    redacted too), and what this one leaves is kept for the next. `expecting_tx_id`: the
+    bot asked for a transaction id, so a bare 64-hex answers it (else it is a key)."""
+    context = window.context(sender) if window is not None and sender else FIRST_SIGHT
+    found = scan(text, replace(context, bare_hex_is_key=True, expecting_tx_id=expecting_tx_id))
+    if window is not None and sender:
+        window.remember(sender, found.carry)
+    return cut(text, found.secrets), tuple(dict.fromkeys(s.kind for s in found.secrets))
 
 
 # An oversize message is not processed, but a secret in it was still sent: scan this much
@@ -110,7 +113,10 @@ def redact_text(text: str) -> tuple[str, tuple[str, ...]]:
 SCAN_OVERSIZE_CHARS = 20_000
 
 
-def screen(text: str, sender: str, limits: Limits, payloads: frozenset[str]) -> Screened:
+def screen(
+    text: str, sender: str, limits: Limits, payloads: frozenset[str], *,
+    secrets: SecretWindow | None = None, expecting_tx_id: bool = False,
+) -> Screened:
     text = clean_text(text)
     if len(text) > limits.max_chars:
         _, kinds = redact_text(text[:SCAN_OVERSIZE_CHARS])
@@ -118,7 +124,7 @@ def screen(text: str, sender: str, limits: Limits, payloads: frozenset[str]) -> 
     text, defused = neutralise_payload(text, payloads)
     if not text.strip():
         return Screened("", EMPTY, payload_defused=defused)
-    text, kinds = redact_text(text)
+    text, kinds = redact_text(text, sender, secrets, expecting_tx_id)
     if other_language(text):
         # Not read by the NLU (trained on en + sv only, it would guess); the user is told
         # which languages work. A secret in it was still redacted and is still warned of.

@@ -31,10 +31,12 @@ from bot.channels.guard import (
 )
 from bot.channels.identity import DEVELOPMENT, UNCONFIGURED, dev_login, mode
 from bot.channels.sender_limits import STORAGE_ENV, Allowance, SenderLimiter, Verdict
+from bot.channels.tx_question import bot_asked_for_tx_id, may_need_the_question
 from bot.i18n import lang
 from bot.language import detect_language
 from bot.logs import log_event
 from bot.metrics.messages import REFUSED, Turn
+from bot.redact.window import SecretWindow
 
 logger = logging.getLogger(__name__)
 DOMAIN_DIR = Path(__file__).resolve().parents[2] / "domain"
@@ -73,6 +75,7 @@ class Intake:
             os.environ.get(STORAGE_ENV, ""))
         self._languages: dict[str, str] = {}  # sender -> last language they wrote in
         self._payloads: tuple[int, frozenset[str]] = (0, frozenset())
+        self.secrets = SecretWindow.from_env()  # a secret split over two messages
 
     def payloads(self, responses: Mapping[str, list]) -> frozenset[str]:
         # Collected once per loaded model (a new model may offer other buttons).
@@ -103,7 +106,9 @@ class Intake:
         size = len(text.encode("utf-8", "surrogatepass")) if size is None else size
         verdict = await self.limiter.charge(sender, size)
         if verdict.allowed:
-            screened = screen(text, sender, self.limits, self.payloads(responses_of(app)))
+            expecting = may_need_the_question(text) and await bot_asked_for_tx_id(app, sender)
+            screened = screen(text, sender, self.limits, self.payloads(responses_of(app)),
+                              secrets=self.secrets, expecting_tx_id=expecting)
         else:
             screened = Screened("", RATE_LIMITED)
         language = self.language(sender, screened.language)
