@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.desk import get_desk
 from actions.suspension import suspension_slots
+from bot.desk import HandoffRefused, SuspensionInfo
 from bot.fields import clip
 from bot.i18n import format_duration, lang
 from bot.logs import log_event
@@ -39,18 +40,19 @@ class ActionRequestHuman(Action):
             desk = get_desk()
             suspension = desk.active_suspension(user)
             if suspension is not None:
-                log_event(logger, "handoff_refused", user=user, until=suspension.ends_at)
-                dispatcher.utter_message(
-                    response="utter_human_refused", **suspension_slots(suspension)
+                return self._refuse(dispatcher, user, suspension)
+            try:
+                filed = desk.file_report(
+                    user,
+                    "human_handoff",
+                    {"message": clip(message.get("text") or "", 2000),
+                     "language": lang(tracker.get_slot("language"))},
+                    idempotency_key=key,
                 )
-                return []
-            filed = desk.file_report(
-                user,
-                "human_handoff",
-                {"message": clip(message.get("text") or "", 2000),
-                 "language": lang(tracker.get_slot("language"))},
-                idempotency_key=key,
-            )
+            except HandoffRefused:
+                # Suspended between the check above and the filing: the desk's own check,
+                # in the filing's transaction, is the one that counts.
+                return self._refuse(dispatcher, user, desk.active_suspension(user))
         except SQLAlchemyError as error:
             # Fail closed: without the registry we cannot tell who may reach staff.
             log_event(logger, "handoff_failed", logging.ERROR, user=user,
@@ -68,4 +70,16 @@ class ActionRequestHuman(Action):
             )
         else:
             dispatcher.utter_message(response="utter_handoff_exists", ticket=filed.ticket.reference)
+        return []
+
+    @staticmethod
+    def _refuse(
+        dispatcher: CollectingDispatcher, user: str, suspension: SuspensionInfo | None
+    ) -> List[EventType]:
+        log_event(logger, "handoff_refused", user=user,
+                  until=suspension.ends_at if suspension else None)
+        if suspension is None:  # lifted again in the meantime: no date to give
+            dispatcher.utter_message(response="utter_desk_unavailable")
+            return []
+        dispatcher.utter_message(response="utter_human_refused", **suspension_slots(suspension))
         return []

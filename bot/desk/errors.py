@@ -57,7 +57,7 @@ class HandoffRefused(DeskError):
         )
 
 
-class SuspendedUserHandoff(DeskError):
+class SuspendedUserHandoff(HandoffRefused):
     """A request to talk to staff from a user suspended from live chat is not worked on:
     claiming it would hand a suspended user to a human (policy §7)."""
 
@@ -65,7 +65,8 @@ class SuspendedUserHandoff(DeskError):
         self.ticket_id = ticket_id
         self.user_id = user_id
         self.until = until
-        super().__init__(
+        DeskError.__init__(
+            self,
             f"ticket {format_ref(ticket_id)} is a request to talk to staff from {user_id}, "
             f"who is suspended from live chat until {until:%Y-%m-%d %H:%M} UTC; "
             "it cannot be claimed"

@@ -52,6 +52,7 @@ from bot.desk.suspensions import (
     end_suspension,
     lift_all,
     lock_account,
+    suspended_by_now,
     suspension_info,
 )
 
@@ -210,7 +211,7 @@ class Desk:
                 with self._write() as session:
                     if category == HUMAN_HANDOFF:
                         lock_account(session, user_id)
-                        if active_suspensions(session, user_id, at):
+                        if suspended_by_now(session, user_id, at) is not None:
                             raise HandoffRefused(user_id)
                     return queue.file_once(
                         session,

@@ -37,6 +37,24 @@ def active_suspensions(session: Session, user_id: str, now: datetime) -> list[Su
     )
 
 
+def suspended_by_now(session: Session, user_id: str, at: datetime) -> Suspension | None:
+    """A suspension in force at `at` or issued since, not lifted: what refuses a handoff.
+
+    `at` is taken before the transaction waits for its lock; a suspension committed
+    meanwhile starts after `at` yet is already in force when this transaction files.
+    """
+    return session.execute(
+        select(Suspension)
+        .where(
+            Suspension.user_id == user_id,
+            Suspension.lifted_at.is_(None),
+            Suspension.ends_at > at,
+        )
+        .order_by(Suspension.starts_at.desc(), Suspension.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
 def is_suspended(user_id_column: ColumnElement, now: datetime) -> ColumnElement:
     """SQL condition: the account in `user_id_column` has an active suspension at `now`."""
     return exists().where(Suspension.user_id == user_id_column, _is_active(now))

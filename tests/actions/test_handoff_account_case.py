@@ -38,3 +38,29 @@ def test_a_request_for_staff_closed_by_a_suspension_says_so(desk):
     _, sv = run(ActionCheckStatus(), tracker("nåt nytt?", "check_appeal_status",
                                              sender="alice01", slots={"language": "sv"}))
     assert sv[0]["status"] == "avslutat, stängt när din livechatt stängdes av"
+
+
+def test_suspended_between_the_check_and_the_filing_is_refused(desk):
+    """The action checks the registry, then files; a suspension issued in between is
+    caught by the desk's own check in the filing's transaction."""
+    from sqlalchemy import event
+
+    from bot.desk import Desk
+
+    other_desk = Desk(desk.engine)
+    suspended = []
+
+    def suspend_first(conn, cursor, statement, *args):
+        if statement == "BEGIN IMMEDIATE" and not suspended:  # the filing starts
+            suspended.append("issuing")  # the suspension's own BEGIN comes through here
+            suspended.append(other_desk.suspend("alice01", 12, "threats", "lena"))
+
+    event.listen(desk.engine, "before_cursor_execute", suspend_first)
+    try:
+        _, messages = run(ActionRequestHuman(), tracker("a human please", "request_human",
+                                                        sender="Alice01"))
+    finally:
+        event.remove(desk.engine, "before_cursor_execute", suspend_first)
+    assert suspended, "the suspension was not issued mid-action"
+    assert responses(messages) == ["utter_human_refused"]
+    assert desk.tickets_for_user("alice01") == []

@@ -168,3 +168,12 @@ def test_agents_cannot_choose_the_desks_own_outcome(desk: Desk) -> None:
     ticket = desk.file_report("acct-7", "wrongful_suspension", {}, "w1", now=T0).ticket
     with pytest.raises(ValueError):
         desk.resolve(ticket.id, outcome=CHAT_SUSPENDED, note="", agent="lena")
+
+
+def test_a_suspension_committed_after_the_filings_timestamp_still_refuses(desk: Desk) -> None:
+    """file_report takes its time before waiting for the write lock; a suspension that
+    got the lock first starts a moment later yet is in force when the filing runs."""
+    desk.suspend("acct-7", 24, "threats", "maria", now=hours(1))
+    with pytest.raises(HandoffRefused):
+        desk.file_report("acct-7", HUMAN_HANDOFF, {}, "h1", now=hours(0.999))
+    assert desk.tickets_for_user("acct-7") == []
