@@ -39,13 +39,13 @@ _CODE_AFTER_WORD = re.compile(
 )
 _CODE_BEFORE_WORD = re.compile(
     rf"(?i){_NOT_A_TAIL}{_DIGITS}(?![\d.,])" + NOT_A_CODE_AFTER + r"\s+(?:(?:is|was|är|var)\s+)?"
-    rf"(?:(?:my|the|min|mitt|den|en|a)\s+)?(?:\w+\s+)?{_CODE_WORD}\b"
+    rf"(?:(?:my|the|min|mitt|den|en|a)\s+)?(?:\w+\s+){{0,2}}{_CODE_WORD}\b"
 )
-_ANY_CODE = re.compile(rf"{_NOT_A_TAIL}{_DIGITS}(?![\d])" + NOT_A_CODE_AFTER)
+_ANY_CODE = re.compile(rf"(?i){_NOT_A_TAIL}{_DIGITS}(?![\d])" + NOT_A_CODE_AFTER)
 _ANNOUNCE = re.compile(
     rf"(?i)\b(?:here(?:'s| is| are)|this is|these are|i'?ll (?:send|give)|sending|"
     rf"här är|här kommer|det är|jag skickar)\b[^.!?\n]{{0,30}}\b{_CODE_WORD}\b"
-    rf"|\b{_CODE_WORD}\s*(?:is|are|was|är|var|blev)?\s*[:=]?\s*$"
+    rf"|\b{_CODE_WORD}(?:\s+(?:is|are|was|är|var|blev)\s*[:=]?|\s*[:=])\s*$"
 )
 MAX_WORDS_BESIDE_ANNOUNCED_CODE = 4
 

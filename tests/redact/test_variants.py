@@ -104,6 +104,7 @@ def test_free_text_slots_are_redacted():
      "siffrorna jag fick på telefonen är [redacted code]"),
     ("my authenticator app shows 482 913", "my authenticator app shows [redacted code]"),
     ("the digits: 90210", "the digits: [redacted code]"),
+    ("urgent!! 960696 is what my phone got", "urgent!! [redacted code] is what my phone got"),
 ])
 def test_a_code_without_the_word_code(text, expected):
     assert conversation(text) == [expected]
