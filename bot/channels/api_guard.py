@@ -49,6 +49,11 @@ def body_problem(path: str, method: str, body: bytes) -> str | None:
 
 def install(app: Sanic) -> None:
     async def check(request: Request) -> HTTPResponse | None:
+        # Sanic runs request middleware for errors too: a body it stopped reading (over
+        # the size limit) is the size handler's to answer (bot.channels.body_limits).
+        stream = getattr(request, "stream", None)
+        if stream is not None and getattr(stream, "request_body", None):
+            return None
         problem = body_problem(request.path, request.method, request.body or b"")
         if problem is None:
             return None

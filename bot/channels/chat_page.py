@@ -17,8 +17,8 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import api_guard
-from bot.channels.identity import ACCOUNT_ID, dev_login
+from bot.channels import api_guard, body_limits
+from bot.channels.identity import ACCOUNT_ID, DEVELOPMENT, mode
 
 STATIC = Path(__file__).with_name("static")
 
@@ -39,6 +39,7 @@ def page_for(user: str, dev: bool, template: str, picker: str) -> tuple[int, str
 class _PageBlueprint(Blueprint):
     def register(self, app: Sanic, options: dict[str, Any]) -> None:
         api_guard.register_with(app)  # malformed JSON to Rasa's API: 400, not 500
+        body_limits.install(app)  # Sanic's 100 MB default -> SUPPORTBOT_MAX_BODY_BYTES
         super().register(app, options)
 
 
@@ -62,7 +63,8 @@ class ChatPage(InputChannel):
 
         @page.route("/", methods=["GET"])
         async def chat(request: Request) -> HTTPResponse:
-            status, body = page_for(request.args.get("user", ""), dev_login(), template, picker)
+            status, body = page_for(request.args.get("user", ""), mode() == DEVELOPMENT,
+                                    template, picker)
             return response.html(body, status=status)
 
         @page.route("/static/<name>", methods=["GET"])

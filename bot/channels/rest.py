@@ -4,8 +4,10 @@
 
 The sender is the token's account (development: the body's "sender" when no token).
 Differences from Rasa's RestInput, on purpose: malformed bodies get a 4xx JSON answer
-instead of a 500; the client cannot choose `input_channel` or `metadata` (metadata is
-where the channel records redactions); no streaming mode.
+instead of a 500; a body over SUPPORTBOT_MAX_MESSAGE_BYTES gets 413 before it is parsed,
+and a sender over their limits 429 (both {"error", "message"} in the user's language);
+the client cannot choose `input_channel` or `metadata` (metadata is where the channel
+records redactions); no streaming mode.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels import api_guard, body_limits
+from bot.channels.guard import RATE_LIMITED
 from bot.channels.identity import IdentityError, bearer, resolve_sender
 from bot.channels.intake import (
     Intake,
@@ -31,6 +35,17 @@ from bot.channels.intake import (
 from bot.logs import log_event
 
 logger = logging.getLogger(__name__)
+
+
+# Enough of a refused body to tell its language (the user is answered in it), and no more.
+LANGUAGE_SAMPLE_BYTES = 4096
+
+
+class _RestBlueprint(Blueprint):
+    def register(self, app: Any, options: dict[str, Any]) -> None:
+        body_limits.install(app)  # Sanic's 100 MB default -> SUPPORTBOT_MAX_BODY_BYTES
+        api_guard.register_with(app)
+        super().register(app, options)
 
 
 def parse_body(body: bytes) -> dict[str, Any] | None:
@@ -55,7 +70,7 @@ class GuardedRestInput(InputChannel):
         self.intake = intake or shared_intake()
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        webhook = Blueprint("guarded_rest", __name__)
+        webhook = _RestBlueprint("guarded_rest", __name__)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -68,7 +83,17 @@ class GuardedRestInput(InputChannel):
         return webhook
 
     async def _receive(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
-        body = parse_body(request.body)
+        raw = request.body or b""
+        limit = body_limits.limits_of(request.app).message_bytes
+        if len(raw) > limit:  # before the JSON is parsed or the text cleaned
+            sample = raw[:LANGUAGE_SAMPLE_BYTES].decode("utf-8", "ignore")
+            browser = request_language(None, request.headers.get("accept-language"))
+            language = self.intake.reply_language(None, sample, browser)
+            log_event(logger, "message_refused", logging.WARNING, channel="rest",
+                      reason=body_limits.TOO_LARGE, bytes=len(raw), limit=limit)
+            return self._error(request, body_limits.TOO_LARGE, 413, language,
+                               max_chars=self.intake.limits.max_chars)
+        body = parse_body(raw)
         text = body.get("message") if body else None
         language = request_language(text, request.headers.get("accept-language"))
         if body is None or not isinstance(text, (str, type(None))):
@@ -80,15 +105,18 @@ class GuardedRestInput(InputChannel):
                                     body.get("sender"))
         except IdentityError as error:
             log_event(logger, "sign_in_refused", logging.WARNING, channel="rest",
-                      reason=error.reason)
+                      reason=error.reason, detail=error.detail)
             return self._error(request, error.reason, error.status, language)
         if sender is None:  # development without a sender
             return self._error(request, "sender_invalid", 400, language)
 
         collector = CollectingOutputChannel()
         try:
-            await self.intake.receive(request.app, text or "", sender, collector, self.name(),
-                                      on_new_message)
+            screened = await self.intake.receive(request.app, text or "", sender, collector,
+                                                 self.name(), on_new_message, size=len(raw))
+            if screened.refusal == RATE_LIMITED:
+                message = " ".join(m.get("text", "") for m in collector.messages)
+                return response.json({"error": RATE_LIMITED, "message": message}, status=429)
         except CancelledError:
             log_event(logger, "message_timeout", logging.ERROR, user=sender, channel="rest")
         except Exception as error:  # noqa: BLE001 - the user gets what was said so far
@@ -98,6 +126,7 @@ class GuardedRestInput(InputChannel):
         return response.json(collector.messages)
 
     @staticmethod
-    def _error(request: Request, reason: str, status: int, language: str) -> HTTPResponse:
-        message = error_text(request.app, reason, language)
+    def _error(request: Request, reason: str, status: int, language: str, **values: object
+               ) -> HTTPResponse:
+        message = error_text(request.app, reason, language, **values)
         return response.json({"error": reason, "message": message}, status=status)

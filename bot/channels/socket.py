@@ -8,7 +8,9 @@ pushed through trigger_intent (output_channel=latest) reaches every open page of
 user. Development without a token: the page's session_request names the account.
 
 Errors reach the page as connect_error {message, data: {reason}} (sign-in refused) or a
-`chat_error` event {reason, message} (bad event data).
+`chat_error` event {reason, message} (bad event data, a message over
+SUPPORTBOT_MAX_MESSAGE_BYTES). Only pages from the allowed origins may connect
+(bot.channels.origins); engine.io refuses a packet over SUPPORTBOT_MAX_BODY_BYTES.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 from socketio.exceptions import ConnectionRefusedError as Refused
 
+from bot.channels import api_guard, body_limits
 from bot.channels.identity import IdentityError, resolve_sender
 from bot.channels.intake import (
     Intake,
@@ -32,6 +35,7 @@ from bot.channels.intake import (
     request_language,
     shared_intake,
 )
+from bot.channels.origins import OriginCheck, configured_origins
 from bot.logs import log_event
 
 logger = logging.getLogger(__name__)
@@ -63,6 +67,8 @@ class _AppBlueprint(SocketBlueprint):
 
     def register(self, app: Sanic, options: dict[str, Any]) -> None:
         self.ctx.channel.app = app
+        body_limits.install(app)  # Sanic's 100 MB default -> SUPPORTBOT_MAX_BODY_BYTES
+        api_guard.register_with(app)
         super().register(app, options)
 
 
@@ -76,17 +82,22 @@ class GuardedSocketIOInput(SocketIOInput):
         credentials = credentials or {}
         return cls(credentials.get("user_message_evt", "user_uttered"),
                    credentials.get("bot_message_evt", "bot_uttered"),
-                   socketio_path=credentials.get("socketio_path", "/socket.io"))
+                   socketio_path=credentials.get("socketio_path", "/socket.io"),
+                   cors_allowed_origins=credentials.get("cors_allowed_origins"))
 
-    def __init__(self, *args: Any, intake: Intake | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, intake: Intake | None = None,
+                 cors_allowed_origins: str | list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, session_persistence=True, **kwargs)
         self.intake = intake or shared_intake()
+        self.origins = OriginCheck(configured_origins(cors_allowed_origins))
+        self.limits = body_limits.BodyLimits.from_env()
         self.app: Sanic | None = None
         self.accounts: dict[str, str | None] = {}  # sid -> account (None: not yet named)
         self.languages: dict[str, str] = {}  # sid -> the browser's language, for errors
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[],
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.origins,
+                          max_http_buffer_size=self.limits.body_bytes,
                           client_manager=shared_rooms())
         self.sio = sio  # get_output_channel (pushed messages) needs it
         webhook = _AppBlueprint(self, sio, self.socketio_path, "socketio_webhook", __name__)
@@ -103,7 +114,7 @@ class GuardedSocketIOInput(SocketIOInput):
                 account = resolve_sender(token if isinstance(token, str) else None, None)
             except IdentityError as error:
                 log_event(logger, "sign_in_refused", logging.WARNING, channel="socketio",
-                          reason=error.reason)
+                          reason=error.reason, detail=error.detail)
                 raise Refused(error_text(self.app, error.reason, language),
                                              {"reason": error.reason}) from None
             self.accounts[sid] = account
@@ -142,10 +153,20 @@ class GuardedSocketIOInput(SocketIOInput):
             if not isinstance(data, dict) or not isinstance(text, (str, type(None))):
                 await self._chat_error(sid, "malformed_request")
                 return
+            size = len((text or "").encode("utf-8", "surrogatepass"))
+            if size > self.limits.message_bytes:  # before the text is cleaned or read
+                log_event(logger, "message_refused", logging.WARNING, user=account,
+                          channel="socketio", reason=body_limits.TOO_LARGE, bytes=size,
+                          limit=self.limits.message_bytes)
+                language = self.intake.reply_language(account, text or "",
+                                                      self.languages.get(sid, "en"))
+                await self._chat_error(sid, body_limits.TOO_LARGE, language,
+                                       max_chars=self.intake.limits.max_chars)
+                return
             output = SocketIOOutput(sio, self.bot_message_evt)
             try:
                 await self.intake.receive(self.app, text or "", account, output, self.name(),
-                                          on_new_message)
+                                          on_new_message, size=size)
             except Exception as error:  # noqa: BLE001 - keep the socket; tell operators
                 logger.exception("message handling failed")
                 log_event(logger, "message_failed", logging.ERROR, user=account,
@@ -153,8 +174,10 @@ class GuardedSocketIOInput(SocketIOInput):
 
         return webhook
 
-    async def _chat_error(self, sid: str, reason: str) -> None:
+    async def _chat_error(self, sid: str, reason: str, language: str | None = None,
+                          **values: object) -> None:
         assert self.sio is not None
-        message = error_text(self.app, reason, self.languages.get(sid, "en"))
+        language = language or self.languages.get(sid, "en")
+        message = error_text(self.app, reason, language, **values)
         log_event(logger, "chat_error", logging.WARNING, channel="socketio", reason=reason)
         await self.sio.emit("chat_error", {"reason": reason, "message": message}, room=sid)

@@ -308,12 +308,13 @@ def test_a_flood_is_answered_and_not_processed(stack):
     user = "acct-flood"
     with ThreadPoolExecutor(max_workers=20) as pool:
         results = list(pool.map(lambda n: send(stack, user, f"message number {n}"), range(20)))
-    texts = [" ".join(m.get("text", "") for m in body) for _, body in results]
-    limited = [t for t in texts if "faster than I can read" in t]
-    assert all(status == 200 for status, _ in results)
-    assert len(limited) >= 8  # 10 at once, then one a second
+    limited = [body for status, body in results if status == 429]
+    assert sorted({status for status, _ in results}) == [200, 429]
+    assert len(limited) == 10  # 10 messages in a window of 10 s
+    assert all(body["error"] == "rate_limited" and "faster than I can read" in body["message"]
+               for body in limited)
     assert len(user_events(stack, user)) == 20 - len(limited)
-    time.sleep(2)  # the bucket refills: one message a second
+    time.sleep(10.5)  # the sender's window has passed
     assert not any("faster than I can read" in r for r in say(stack, user, "hello again"))
 
 
