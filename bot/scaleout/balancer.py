@@ -28,6 +28,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from yarl import URL
 
+from bot.channels.body_limits import BodyLimits
 from bot.logs import log_event
 from bot.scaleout.pool import Backend, Pool
 
@@ -71,6 +72,11 @@ def forward_headers(request: Request) -> list[tuple[str, str]]:
                if k.lower() not in HOP_BY_HOP and k.lower() != "x-forwarded-for"]
     previous = request.headers.get("x-forwarded-for")
     chain = f"{previous}, {request.ip}" if previous else request.ip
+    # The host the browser asked for: the backends' socket.io Origin check compares the
+    # page's Origin with it (bot/channels/origins.py). A proxy in front has set it.
+    if "x-forwarded-host" not in request.headers:
+        headers += [("X-Forwarded-Host", request.host),
+                    ("X-Forwarded-Proto", request.scheme)]
     return headers + [("X-Forwarded-For", chain)]
 
 
@@ -237,6 +243,9 @@ async def _pipe(client: Any, upstream: aiohttp.ClientWebSocketResponse) -> None:
 
 def create_app(urls: list[str], name: str = "supportbot_balancer") -> Sanic:
     app = Sanic(name, configure_logging=False)  # one format: the launcher's log lines
+    # The backends' body limit here too: no 100 MB body is read only to be refused.
+    limits = BodyLimits.from_env()
+    app.config.REQUEST_MAX_SIZE = app.config.WEBSOCKET_MAX_SIZE = limits.body_bytes
     app.enable_websocket()  # upgrades are handled in the catch-all route below
     balancer = app.ctx.balancer = Balancer(urls)
 
