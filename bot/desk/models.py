@@ -203,6 +203,19 @@ class Agent(Base):
     __table_args__ = (CheckConstraint(_in("role", AGENT_ROLES), name="role"),)
 
 
+class ConsoleSession(Base):
+    """A signed-in console session (bot/console/sessions.py): deleting the row signs it
+    out wherever its cookie is. Only a hash of the session token is stored, so reading
+    the table gives no one a usable cookie."""
+
+    __tablename__ = "console_sessions"
+
+    token_hash = Column(String(64), primary_key=True)
+    agent = Column(String(ID_LENGTH), nullable=False, index=True)
+    created_at = Column(UTCDateTime(), nullable=False)
+    expires_at = Column(UTCDateTime(), nullable=False)
+
+
 REVIEW_STATUSES = ("open", "assigned", "dismissed")
 REVIEW_REASONS = ("low_confidence", "fallback")
 
