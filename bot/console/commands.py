@@ -1,4 +1,4 @@
-"""`supportbot agent add NAME --role agent|lead` and `supportbot console`.
+"""`supportbot agent add|password|signout NAME` and `supportbot console`.
 
 Registered into bot/cli.py's parser; handlers follow its (desk, args) -> (data, text) shape.
 Sanic is imported only when the console starts, so other commands stay fast.
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import sys
+from datetime import timedelta
 from typing import Any
 
 from bot.desk import Desk
@@ -33,10 +35,51 @@ def cmd_agent_add(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
     return info, f"Agent {info.name} ({info.role}) can now sign in to the console."
 
 
+def _sessions(desk: Desk) -> Any:
+    from bot.console.auth import SESSION_MAX_AGE_S
+    from bot.console.sessions import SessionStore
+
+    return SessionStore(desk.engine, timedelta(seconds=SESSION_MAX_AGE_S))
+
+
+def cmd_agent_password(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
+    """A new password; every console session of the agent ends with the old one."""
+    from bot.console.auth import hash_password
+
+    if desk.get_agent(args.name) is None:
+        raise ValueError(f"no agent {args.name}")
+    desk.set_agent_password(args.name, hash_password(read_password(args)))
+    ended = _sessions(desk).end_all(args.name)
+    return (
+        {"agent": args.name, "sessions_ended": ended},
+        f"New password set for {args.name}; {ended} console session(s) ended.",
+    )
+
+
+def cmd_agent_signout(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
+    """End every console session of an agent (a lost laptop, a shared screen)."""
+    ended = _sessions(desk).end_all(args.name)
+    return (
+        {"agent": args.name, "sessions_ended": ended},
+        f"{ended} console session(s) of {args.name} ended.",
+    )
+
+
+def _log_to_stderr() -> None:
+    """Operators read the console's structured lines (sign-ins, refusals) on stderr."""
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        root.addHandler(handler)
+    logging.getLogger("bot").setLevel(logging.INFO)
+
+
 def cmd_console(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
     from bot.console.app import create_app
     from bot.console.auth import console_secret
 
+    _log_to_stderr()
     app = create_app(desk, console_secret(PROJECT_ROOT / "var"))
     print(f"Agent console on http://{args.host}:{args.port}/", flush=True)
     app.run(host=args.host, port=args.port, access_log=False, motd=False)
@@ -55,6 +98,17 @@ def register(commands: Any, command: Any) -> None:
         action="store_true",
         help="read the password from the first line of stdin instead of prompting",
     )
+    p = command(agent_commands, "password", cmd_agent_password,
+                "set a new password and end the agent's console sessions")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin instead of prompting",
+    )
+    p = command(agent_commands, "signout", cmd_agent_signout,
+                "end every console session of an agent")
+    p.add_argument("name", metavar="NAME")
     p = command(commands, "console", cmd_console, "start the agent console (web)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)

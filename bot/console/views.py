@@ -11,12 +11,14 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.console import auth, csrf
+from bot.console import auth, banners, csrf
 from bot.console.app import render, run_sync, set_session
+from bot.console.banners import Refusal, error_key
 from bot.desk import CATEGORIES, DeskError, TicketNotFound, format_ticket_ref, parse_ticket_ref
 from bot.desk.clock import utc_now
 from bot.desk.models import SUSPENSION_CATEGORIES, TICKET_STATUSES
 from bot.desk.records import to_plain
+from bot.logs import log_event
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +50,27 @@ def form(request: Request, name: str, limit: int = MAX_TEXT) -> str:
     return (request.form.get(name) or "").strip()[:limit]
 
 
-def flash_redirect(to: str, message: str, error: bool = False) -> HTTPResponse:
-    """Redirect after POST; the outcome travels in the query string (no JS, no store)."""
+def flash_redirect(to: str, key: str, error: bool = False) -> HTTPResponse:
+    """Redirect after POST; the outcome travels in the query string as a key of
+    bot.console.banners (no JS, no store, and no text a link could forge)."""
+    kind = banners.ERROR if error else banners.OK
+    if key not in kind:
+        raise KeyError(f"no {'error' if error else 'ok'} banner {key!r}")
     sep = "&" if "?" in to else "?"
-    return response.redirect(f"{to}{sep}{urlencode({'error' if error else 'ok': message})}")
+    return response.redirect(f"{to}{sep}{urlencode({'error' if error else 'ok': key})}")
+
+
+def refused(to: str, exc: Exception) -> HTTPResponse:
+    """Back to the page with the banner for an expected failure; the detail is logged."""
+    key = error_key(exc)
+    log_event(logger, "console_action_refused", banner=key, detail=str(exc))
+    return flash_redirect(to, key, error=True)
+
+
+def client_address(request: Request) -> str:
+    """The peer's address. Forwarded-for headers count only when the operator configures
+    Sanic's proxy settings, so a client cannot pick a fresh address per attempt."""
+    return request.remote_addr or request.ip or "unknown"
 
 
 # -- sign-in ---------------------------------------------------------------------------
@@ -67,22 +86,51 @@ async def login_page(request: Request) -> HTTPResponse:
     return render(request, "login.html", error=None)
 
 
+WRONG_PASSWORD = "Wrong name or password."
+TOO_MANY_ATTEMPTS = (
+    "Too many sign-in attempts for this account or from this address. "
+    "Sign-in is paused: try again in {minutes} minutes."
+)
+
+
 async def login(request: Request) -> HTTPResponse:
     name, password = form(request, "name", 255), request.form.get("password") or ""
+    address = client_address(request)
+    verdict = request.app.ctx.throttle.attempt(name, address)
+    if not verdict.allowed:
+        # Refused unchecked: during a lock-out even the right password does not sign in.
+        log_event(logger, "console_signin_refused", logging.WARNING, account=name,
+                  address=address, reason=f"{verdict.locked}_locked",
+                  retry_after_s=verdict.retry_after_s)
+        page = render(request, "login.html", status=429,
+                      error=TOO_MANY_ATTEMPTS.format(minutes=-(-verdict.retry_after_s // 60)))
+        page.headers["Retry-After"] = str(verdict.retry_after_s)
+        return page
     found = await run_sync(desk_of(request).agent_credentials, name) if name else None
     agent, stored = found if found else (None, None)
     ok = await run_sync(auth.verify_password, stored, password)
     if not ok or agent is None or agent.disabled:
-        logger.info("console sign-in refused for %r", name)
-        return render(request, "login.html", status=401, error="Wrong name or password.")
+        reason = "disabled" if ok and agent is not None else "wrong_name_or_password"
+        log_event(logger, "console_signin_refused", logging.WARNING, account=name,
+                  address=address, reason=reason)
+        return render(request, "login.html", status=401, error=WRONG_PASSWORD)
+    request.app.ctx.throttle.succeeded(name)
     if auth.needs_rehash(stored):
         await run_sync(desk_of(request).set_agent_password, name, auth.hash_password(password))
+    token = await run_sync(request.app.ctx.sessions.start, agent.name)
+    log_event(logger, "console_signin", account=agent.name, address=address)
     # A fresh session (and CSRF token) at sign-in: nothing carries over from before.
-    set_session(request, {"agent": agent.name, "csrf": csrf.new_token()})
+    set_session(request, {"agent": agent.name, "sid": token, "csrf": csrf.new_token()})
     return response.redirect("/queue")
 
 
 async def logout(request: Request) -> HTTPResponse:
+    token = request.ctx.session.get("sid")
+    if isinstance(token, str):
+        await run_sync(request.app.ctx.sessions.end, token)
+    if request.ctx.agent is not None:
+        log_event(logger, "console_signout", account=request.ctx.agent.name,
+                  address=client_address(request))
     set_session(request, {})
     return response.redirect("/login")
 
@@ -112,8 +160,7 @@ async def queue_page(request: Request) -> HTTPResponse:
         statuses=TICKET_STATUSES,
         categories=CATEGORIES,
         now=utc_now(),
-        message=request.args.get("ok"),
-        error=request.args.get("error"),
+        **banners.banners(request.args),
     )
 
 
@@ -130,7 +177,7 @@ async def ticket_page(request: Request, ref: str) -> HTTPResponse:
     try:
         detail = await run_sync(desk.get_ticket, ref)
     except (TicketNotFound, ValueError):
-        return render(request, "error.html", status=404, message=f"No ticket {ref}.")
+        return render(request, "error.html", status=404, problem="There is no such ticket.")
     ticket = detail.ticket
     suspension = await run_sync(desk.active_suspension, ticket.user_id)
     earlier = [
@@ -151,8 +198,7 @@ async def ticket_page(request: Request, ref: str) -> HTTPResponse:
         earlier=earlier,
         transcript=transcript,
         now=utc_now(),
-        message=request.args.get("ok"),
-        error=request.args.get("error"),
+        **banners.banners(request.args),
     )
 
 
@@ -161,18 +207,21 @@ async def ticket_action(request: Request, ref: str, action: str) -> HTTPResponse
     try:
         ticket_id = parse_ticket_ref(ref)
     except ValueError:
-        return render(request, "error.html", status=404, message=f"No ticket {ref}.")
+        return render(request, "error.html", status=404, problem="There is no such ticket.")
     page = f"/tickets/{format_ticket_ref(ticket_id)}"
     try:
         if action == "claim":
-            t = await run_sync(desk.claim, ticket_id, agent)
-            message = f"You hold {t.reference}."
+            await run_sync(desk.claim, ticket_id, agent)
+            key = "claimed"
         elif action == "release":
-            t = await run_sync(desk.release, ticket_id, agent)
-            message = f"{t.reference} is back in the queue."
+            await run_sync(desk.release, ticket_id, agent)
+            key = "released"
         elif action == "note":
-            await run_sync(desk.add_note, ticket_id, form(request, "note", 10_000), agent)
-            message = "Note added."
+            note = form(request, "note", 10_000)
+            if not note:
+                raise Refusal("note_needed")
+            await run_sync(desk.add_note, ticket_id, note, agent)
+            key = "noted"
         elif action == "status":
             status = form(request, "status", 32)
             if status == "resolved":
@@ -182,28 +231,24 @@ async def ticket_action(request: Request, ref: str, action: str) -> HTTPResponse
                 await _notify(request, t.user_id)
             else:
                 t = await run_sync(desk.set_status, ticket_id, status, agent)
-            message = f"{t.reference} is now {t.status.replace('_', ' ')}."
+            key = f"status_{t.status}"
         elif action == "decide":
             outcome = DECISIONS.get(form(request, "decision", 16))
             if outcome is None:
-                raise ValueError("choose to uphold or to lift the suspension")
+                raise Refusal("choose_decision")
             note = form(request, "note")
             if not note:
-                raise ValueError("write a note explaining the decision")
+                raise Refusal("decision_needs_note")
             t = await run_sync(desk.resolve, ticket_id, outcome, note, agent)
             await _notify(request, t.user_id)
-            message = (
-                "Suspension lifted; the ticket is resolved."
-                if outcome == "lifted"
-                else "Suspension upheld; the ticket is resolved."
-            )
+            key = "appeal_lifted" if outcome == "lifted" else "appeal_upheld"
         else:
-            return render(request, "error.html", status=404, message="Unknown action.")
+            return render(request, "error.html", status=404, problem="Unknown action.")
     except TicketNotFound:
-        return render(request, "error.html", status=404, message=f"No ticket {ref}.")
-    except (DeskError, ValueError) as exc:
-        return flash_redirect(page, str(exc), error=True)
-    return flash_redirect(page, message)
+        return render(request, "error.html", status=404, problem="There is no such ticket.")
+    except (DeskError, ValueError, Refusal) as exc:
+        return refused(page, exc)
+    return flash_redirect(page, key)
 
 
 async def _notify(request: Request, user_id: str) -> None:
@@ -238,8 +283,7 @@ async def suspensions_page(request: Request) -> HTTPResponse:
         user=user,
         categories=SUSPENSION_CATEGORIES,
         now=utc_now(),
-        message=request.args.get("ok"),
-        error=request.args.get("error"),
+        **banners.banners(request.args),
     )
 
 
@@ -252,23 +296,23 @@ async def suspend(request: Request) -> HTTPResponse:
     back = f"/suspensions?{urlencode({'user': user})}" if user else "/suspensions"
     try:
         if not user:
-            raise ValueError("enter the user's account id")
+            raise Refusal("user_needed")
         try:
             hours = float(form(request, "hours", 16))
         except ValueError:
-            raise ValueError("the duration must be a number of hours") from None
-        if not 0 < hours <= MAX_SUSPENSION_DAYS * 24:
-            raise ValueError(f"the duration must be between 0 and {MAX_SUSPENSION_DAYS} days")
+            raise Refusal("hours_not_a_number") from None
+        if not 0 < hours <= MAX_SUSPENSION_DAYS * 24:  # also refuses nan and inf
+            raise Refusal("hours_out_of_range")
         category = form(request, "category", 32)
         if category not in SUSPENSION_CATEGORIES:
-            raise ValueError("choose the policy category")
+            raise Refusal("category_needed")
         details = form(request, "reason")
         reason = category.replace("_", " ") + (f": {details}" if details else "")
         evidence = {
             "message_ids": _message_ids(form(request, "message_ids")),
             "text": form(request, "evidence"),
         }
-        info = await run_sync(
+        await run_sync(
             desk_of(request).suspend,
             user,
             hours,
@@ -277,10 +321,9 @@ async def suspend(request: Request) -> HTTPResponse:
             category=category,
             evidence=evidence,
         )
-    except (DeskError, ValueError) as exc:
-        return flash_redirect(back, str(exc), error=True)
-    until = f"{info.ends_at:%Y-%m-%d %H:%M} UTC"
-    return flash_redirect(back, f"{info.user_id} is suspended until {until}.")
+    except (DeskError, ValueError, Refusal) as exc:
+        return refused(back, exc)
+    return flash_redirect(back, "suspended")
 
 
 async def lift(request: Request) -> HTTPResponse:
@@ -289,7 +332,7 @@ async def lift(request: Request) -> HTTPResponse:
     try:
         info = await run_sync(desk_of(request).lift, user, request.ctx.agent.name)
     except (DeskError, ValueError) as exc:
-        return flash_redirect(back, str(exc), error=True)
+        return refused(back, exc)
     if info is None:
-        return flash_redirect(back, f"{user} has no active suspension.", error=True)
-    return flash_redirect(back, f"The suspension of {user} is lifted.")
+        return flash_redirect(back, "no_active_suspension", error=True)
+    return flash_redirect(back, "suspension_lifted")

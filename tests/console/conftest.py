@@ -3,6 +3,7 @@ desk, a fake Rasa tracker store, and a small cookie-keeping HTTP client."""
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import http.server
 import json
@@ -119,7 +120,9 @@ class RasaStub:
         self.server.server_close()
 
 
-def start_console(tmp: Path, rasa_url: str | None = None) -> Iterator[Console]:
+def start_console(
+    tmp: Path, rasa_url: str | None = None, env: dict[str, str] | None = None
+) -> Iterator[Console]:
     db_url = f"sqlite:///{tmp / 'desk.db'}"
     tracker = tmp / "tracker.db"
     make_tracker_db(tracker)
@@ -133,6 +136,7 @@ def start_console(tmp: Path, rasa_url: str | None = None) -> Iterator[Console]:
         "SUPPORTBOT_TRACKER_DB_URL": f"sqlite:///{tracker}",
         "SUPPORTBOT_RASA_URL": rasa_url or f"http://127.0.0.1:{free_port()}",  # or nobody
         "SUPPORTBOT_RASA_TOKEN": "console-test-token",
+        **(env or {}),
     }
     log = open(tmp / "console.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
@@ -186,6 +190,17 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+class _FromAddress(urllib.request.HTTPHandler):
+    """Connects from a chosen loopback address (127.0.0.0/8 is all this machine's)."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__()
+        self.source = source
+
+    def http_open(self, req):  # type: ignore[no-untyped-def]
+        return self.do_open(http.client.HTTPConnection, req, source_address=(self.source, 0))
+
+
 @dataclass
 class Reply:
     status: int
@@ -201,16 +216,23 @@ class Reply:
 class Client:
     """A browser-like client: keeps cookies, does not follow redirects."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, source: str | None = None) -> None:
         self.base = base
         self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
-        )
+        handlers: list[urllib.request.BaseHandler] = [
+            urllib.request.HTTPCookieProcessor(self.jar),
+            _NoRedirect(),
+        ]
+        if source is not None:
+            handlers.append(_FromAddress(source))
+        self.opener = urllib.request.build_opener(*handlers)
+        self.headers: dict[str, str] = {}
 
     def request(self, method: str, path: str, data: dict[str, str] | None = None) -> Reply:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
-        req = urllib.request.Request(self.base + path, data=body, method=method)
+        req = urllib.request.Request(
+            self.base + path, data=body, method=method, headers=self.headers
+        )
         try:
             resp = self.opener.open(req, timeout=10)
         except urllib.error.HTTPError as err:

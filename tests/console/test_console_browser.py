@@ -117,7 +117,7 @@ def test_agent_claims_a_new_urgent_ticket_and_lifts_the_suspension(
     expect(abusive.locator("p")).to_have_text("you are all useless idiots")
 
     page.get_by_role("button", name="Claim").click()
-    expect(page.locator(".flash.ok")).to_contain_text(f"You hold {ref}")
+    expect(page.locator(".flash.ok")).to_contain_text("You hold this ticket.")
     expect(page.locator("#assignee")).to_have_text("alice")
 
     page.get_by_label("Lift the suspension").check()
@@ -141,7 +141,7 @@ def test_a_second_agent_cannot_claim_a_held_ticket(new_page, site) -> None:
     alice.get_by_role("button", name="Claim").click()
     expect(alice.locator("#assignee")).to_have_text("alice")
     bob.get_by_role("button", name="Claim").click()
-    expect(bob.locator(".flash.error")).to_contain_text("already claimed by alice")
+    expect(bob.locator(".flash.error")).to_contain_text("Another agent already holds this ticket")
     expect(bob.locator("#holder")).to_contain_text("Held by alice")
     expect(bob.get_by_role("button", name="Claim")).to_have_count(0)
     assert site.desk.get_ticket(ref).ticket.assignee == "alice"
@@ -169,3 +169,32 @@ def test_pages_redirect_to_login_without_a_session(new_page, site) -> None:
         expect(page).to_have_url(re.compile(r"/login$"))
     response = page.request.get("/api/queue")
     assert response.status == 401
+
+
+def test_pages_work_under_the_security_policy_and_cannot_be_framed(new_page, site) -> None:
+    filed = site.desk.file_report("acct-csp", "missing_deposit", {"asset": "BTC"}, "csp")
+    ref = format_ticket_ref(filed.ticket.id)
+    page = new_page()
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Refused to" in msg.text else None,
+    )
+    page.on("pageerror", lambda error: violations.append(str(error)))
+    sign_in(page, "bob")
+    for path in ("/queue", f"/tickets/{ref}", "/suspensions", "/suspensions?user=acct-csp"):
+        response = page.goto(path)
+        assert response is not None and response.status == 200
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    # The stylesheet applies under the policy: the header bar is laid out, not raw text.
+    assert page.locator("header.top").evaluate("e => getComputedStyle(e).display") != "inline"
+    page.goto(f"/tickets/{ref}")
+    page.get_by_role("button", name="Claim").click()
+    expect(page.locator(".flash.ok")).to_contain_text("You hold this ticket.")
+    assert violations == []
+
+    # Another site framing the console gets an empty frame (clickjacking).
+    framer = new_page()
+    framer.set_content(f'<iframe id="c" src="{site.url}/login"></iframe>')  # waits for load
+    (child,) = [f for f in framer.frames if f != framer.main_frame]
+    assert "Sign in" not in child.content() and not child.url.startswith(site.url)

@@ -148,8 +148,8 @@ def test_claim_release_note_status_and_a_second_agent(console: Console) -> None:
     # Bob sees who holds it, and claiming anyway is refused with the holder's name.
     assert "Held by <b>alice</b>" in bob.get(page).body
     reply = bob.post(f"{page}/claim", {"csrf_token": bob.csrf()})
-    assert reply.status == 302 and "error=" in reply.location
-    assert "already claimed by alice" in bob.get(reply.location).body
+    assert reply.status == 302 and reply.location == f"{page}?error=already_claimed"
+    assert "Another agent already holds this ticket" in bob.get(reply.location).body
     assert bob.submit(f"{page}/release", {}).location.startswith(page + "?error=")
     alice.submit(f"{page}/note", {"note": "called the user <b>twice</b>"})
     alice.submit(f"{page}/status", {"status": "pending_user"})
@@ -185,7 +185,8 @@ def test_deciding_an_appeal_lifts_or_upholds(console: Console, rasa: RasaStub) -
     reply = alice.submit(f"{page}/decide", {"decision": "lift", "note": ""}, page)
     assert "error=" in reply.location  # a decision needs a note
     reply = alice.submit(f"{page}/decide", {"decision": "lift", "note": "misread"}, page)
-    assert "Suspension+lifted" in reply.location
+    assert reply.location == f"{page}?ok=appeal_lifted"
+    assert "Suspension lifted; the ticket is resolved." in alice.get(reply.location).body
     assert console.desk.active_suspension("acct-appeal") is None
     assert console.desk.get_ticket(ref).ticket.outcome == "lifted"
     # The decision is pushed into the user's conversation (bot.notify, via Rasa's API).

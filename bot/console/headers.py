@@ -1,0 +1,30 @@
+"""Security headers on every console response, pages, redirects, static files and errors.
+
+The console runs no script at all, so the policy allows none: a note or transcript that
+slipped past escaping still could not run. Styles come only from /static, forms post
+only to the console, and no other site may frame it (clickjacking).
+"""
+
+from __future__ import annotations
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+    ]
+)
+
+SECURITY_HEADERS: dict[str, str] = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+# Pages hold tickets and transcripts: not kept in shared or back-button caches.
+NO_STORE = "no-store"
