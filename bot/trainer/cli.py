@@ -57,8 +57,8 @@ def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--live",
         action="store_true",
-        help="also send the abuse sets of the test split to a running bot (a full model, "
-        "Rasa and the action server on SQLite; ~2 min)",
+        help="also send the abuse sets of the chosen splits to a running bot (a full model, "
+        "Rasa and the action server on SQLite; ~1 min a split)",
     )
     p.add_argument("--out", type=Path, default=Path("reports"), help="report folder (reports/)")
     p.add_argument(
@@ -70,7 +70,8 @@ def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.set_defaults(standalone=run)
 
 
-def _live(data: Path, eval_dir: Path, config: Path) -> dict[str, Any]:
+def _live(data: Path, eval_dir: Path, config: Path,
+          splits: tuple[str, ...]) -> dict[str, dict[str, Any]]:
     import tempfile
 
     from bot.trainer.live import run_live
@@ -78,7 +79,7 @@ def _live(data: Path, eval_dir: Path, config: Path) -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory(prefix="nlu-live-model-") as tmp:
         model = train_full(data, Path(tmp), config=config)
-        return run_live(model, "test", eval_dir)
+        return run_live(model, splits, eval_dir)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -109,9 +110,10 @@ def run(args: argparse.Namespace) -> int:
         reports: list[dict[str, Any]] = list(splits.values())
         if args.folds:
             reports.append(run_cv(data, folds=args.folds, seed=args.seed, config=config))
-        live = _live(data, eval_dir, config) if args.live else None
+        live = _live(data, eval_dir, config, chosen) if args.live else None
     gated = splits.get("test")
-    failures = gate.check(gated, thresholds, live) if thresholds and gated else None
+    live_test = live.get("test") if live else None
+    failures = gate.check(gated, thresholds, live_test) if thresholds and gated else None
     for r in reports:
         r["files"] = [str(p) for p in report.write(r, args.out)]
     if live is not None:
@@ -130,7 +132,8 @@ def run(args: argparse.Namespace) -> int:
         if live is not None:
             from bot.trainer.live import summary as live_summary
 
-            print(live_summary(live))
+            for one in live.values():
+                print(live_summary(one))
             if failures is not None:
                 print("\n".join(f"GATE FAIL: {f}" for f in failures) or "gate: all thresholds met")
             print()

@@ -10,7 +10,10 @@ folder) over the REST channel, and judged from the conversation Rasa stored:
   `asked` when it put the clarifying question instead; `calm` when the calm reply came too.
 - abuse only: `escalated` when any advice, form question or handoff came (never wanted).
 
-    report = run_live(model_path, "test")      # also `supportbot eval --live`
+    reports = run_live(model_path, ("dev", "test"))   # also `supportbot eval --live`
+
+The dev split's report lists the messages the bot got wrong, for error analysis; the test
+split's gives counts only, so nobody tunes the data to it.
 """
 
 from __future__ import annotations
@@ -97,6 +100,7 @@ def send_sets(
     from bot.channels.identity import issue_token
 
     verdicts: dict[str, list[dict[str, bool]]] = {}
+    missed: list[dict[str, str]] = []
     for name in (ABUSIVE_URGENT, ABUSE_ONLY):
         verdicts[name] = []
         for i, example in enumerate(split.sets[name]):
@@ -104,23 +108,34 @@ def send_sets(
             sender = f"live-{split.name}-{name}-{i}"
             desk.suspend(sender, hours=48, reason="abusive messages to staff", agent="eval")
             _post(rasa_port, issue_token(sender, identity_key), example.text)
-            verdicts[name].append(judge(example.intent, _utterances(rasa_port, api_token, sender)))
-    return {
+            said = _utterances(rasa_port, api_token, sender)
+            verdict = judge(example.intent, said)
+            verdicts[name].append(verdict)
+            if verdict["escalated"] if name == ABUSE_ONLY else not verdict["right_case"]:
+                missed.append({"set": name, "lang": example.lang, "intent": example.intent,
+                               "text": example.text, "said": ", ".join(said)})
+    report: dict[str, Any] = {
         "split": split.name,
         ABUSIVE_URGENT: _score(split.sets[ABUSIVE_URGENT], verdicts[ABUSIVE_URGENT],
                                ("right_case", "asked", "calm")),
         ABUSE_ONLY: _score(split.sets[ABUSE_ONLY], verdicts[ABUSE_ONLY], ("escalated", "calm")),
     }
+    if split.name != "test":
+        report["missed"] = missed
+    return report
 
 
-def run_live(model: Path, split: str = "test", eval_dir: Path = EVAL_DIR) -> dict[str, Any]:
-    """A stack of its own (Rasa and the action server on SQLite in a temporary folder)."""
+def run_live(
+    model: Path, splits: Sequence[str] = ("test",), eval_dir: Path = EVAL_DIR
+) -> dict[str, dict[str, Any]]:
+    """Each split's report, from one stack of its own (Rasa and the action server on
+    SQLite in a temporary folder)."""
     from bot.desk.service import open_desk
     from bot.serve import Stack, write_endpoints
 
-    sets = load_split(split, eval_dir)
-    if sets is None:
-        raise FileNotFoundError(f"{eval_dir / split}: no such split")
+    loaded = [load_split(name, eval_dir) for name in splits]
+    if missing := [n for n, s in zip(splits, loaded, strict=True) if s is None]:
+        raise FileNotFoundError(f"{eval_dir}: no {' or '.join(missing)} split")
     with tempfile.TemporaryDirectory(prefix="nlu-live-") as tmp:
         work = Path(tmp)
         actions_port, rasa_port = _free_port(), _free_port()
@@ -140,7 +155,8 @@ def run_live(model: Path, split: str = "test", eval_dir: Path = EVAL_DIR) -> dic
         desk = open_desk(db)
         stack.start(supervise=False)
         try:
-            return send_sets(sets, rasa_port, api_token, IDENTITY_KEY, desk)
+            return {s.name: send_sets(s, rasa_port, api_token, IDENTITY_KEY, desk)
+                    for s in loaded if s is not None}
         finally:
             stack.stop()
 
