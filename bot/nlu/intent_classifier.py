@@ -30,20 +30,33 @@ from bot.trainer.labels import URGENT_INTENTS
 def case_before_abuse(
     ranking: list[tuple[str, float]], abuse_intent: str, cases: frozenset[str], floor: float
 ) -> list[tuple[str, float]]:
-    """`ranking` with the likeliest case first when abuse-only leads and that case has at
-    least `floor`: a missed hacked account costs far more than a form started for a rant
-    (the user can cancel it), and the abuse is answered anyway, beside the case. The case
-    takes the abuse's probability too (the message is that case, said rudely), as
-    TransferDirection merges the two transfer intents, so the FallbackClassifier judges
-    the reading it would act on."""
-    if not ranking or ranking[0][0] != abuse_intent:
+    """`ranking` read as a case said rudely, where it is one.
+
+    - Abuse-only leads and a case has at least `floor`: the case goes first. A missed
+      hacked account costs far more than a form started for a rant (the user can cancel
+      it), and the abuse is answered anyway, beside the case.
+    - A case leads and abuse-only is among the rest: abuse is not another reading of the
+      case, so it must not make the case look unsure (a close call, a fallback).
+
+    Either way the ranking becomes the reading given that the message is not only abuse:
+    abuse-only drops to 0 and the rest are scaled up in proportion, so the FallbackClassifier
+    and UnsureCase judge the reading the bot acts on, and two cases that were close (a
+    withdrawal or a hacked account?) stay close and are asked about."""
+    if not ranking:
         return ranking
+    abuse = next(((n, p) for n, p in ranking if n == abuse_intent), None)
     case = next(((n, p) for n, p in ranking if n in cases), None)
-    if case is None or case[1] < floor:
+    if abuse is None or case is None:
         return ranking
-    merged = (case[0], case[1] + ranking[0][1])
-    rest = [r for r in ranking[1:] if r != case]
-    return [merged, *rest, (abuse_intent, 0.0)]
+    if ranking[0] == abuse and case[1] < floor:
+        return ranking
+    if ranking[0] not in (abuse, case):
+        return ranking
+    rest = 1.0 - abuse[1]
+    if rest <= 0.0:
+        return ranking
+    others = [(n, p / rest) for n, p in ranking if n not in (abuse_intent, case[0])]
+    return [(case[0], case[1] / rest), *others, (abuse_intent, 0.0)]
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -55,7 +68,7 @@ class LinearIntentClassifier(LinearComponent, IntentClassifier):
             # A message read as only abuse goes to its likeliest urgent case or appeal
             # when that case has at least this probability (case_before_abuse).
             "abuse_intent": "insult",
-            "case_over_abuse": 0.25,
+            "case_over_abuse": 0.2,
         }
 
     def train(self, training_data: TrainingData) -> Resource:

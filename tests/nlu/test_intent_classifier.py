@@ -74,21 +74,37 @@ def test_a_text_with_nothing_to_read_gets_no_intent(
     assert _parse(classifier, text).get("intent") == {"name": None, "confidence": 0.0}
 
 
-def test_case_before_abuse_takes_the_case_with_the_abuse_probability() -> None:
-    ranking = [("insult", 0.6), ("greet", 0.1), ("report_account_hacked", 0.3)]
-    assert case_before_abuse(ranking, "insult", URGENT_INTENTS, 0.25) == [
-        ("report_account_hacked", pytest.approx(0.9)), ("greet", 0.1), ("insult", 0.0)
-    ]
+@pytest.mark.parametrize(
+    ("ranking", "read"),
+    [
+        # Abuse leads, a case has at least the floor: the case, first.
+        ([("insult", 0.6), ("greet", 0.1), ("report_account_hacked", 0.3)],
+         [("report_account_hacked", 0.75), ("greet", 0.25), ("insult", 0.0)]),
+        # A case leads, abuse second: abuse no longer makes the case look unsure.
+        ([("report_missing_deposit", 0.45), ("insult", 0.4), ("greet", 0.15)],
+         [("report_missing_deposit", 0.75), ("greet", 0.25), ("insult", 0.0)]),
+        # Two close cases stay close (UnsureCase asks which one).
+        ([("report_missing_withdrawal", 0.32), ("report_account_hacked", 0.31),
+          ("insult", 0.2), ("inform", 0.17)],
+         [("report_missing_withdrawal", 0.4), ("report_account_hacked", 0.3875),
+          ("inform", 0.2125), ("insult", 0.0)]),
+    ],
+)
+def test_case_before_abuse_reads_the_case_without_the_abuse(ranking: list, read: list) -> None:
+    got = case_before_abuse(ranking, "insult", URGENT_INTENTS, 0.2)
+    assert [n for n, _ in got] == [n for n, _ in read]
+    assert [p for _, p in got] == pytest.approx([p for _, p in read])
 
 
 @pytest.mark.parametrize(
     "ranking",
     [
-        [("insult", 0.8), ("report_account_hacked", 0.2)],  # the case is too unlikely
+        [("insult", 0.8), ("report_account_hacked", 0.2 - 1e-9)],  # the case is too unlikely
         [("insult", 0.8), ("request_human", 0.2)],  # not an urgent case
-        [("report_account_hacked", 0.6), ("insult", 0.4)],  # the case leads anyway
+        [("greet", 0.6), ("insult", 0.3), ("report_account_hacked", 0.1)],  # not a case
+        [("insult", 1.0), ("report_account_hacked", 0.0)],  # nothing else to read
         [],
     ],
 )
 def test_case_before_abuse_leaves_other_rankings_alone(ranking: list) -> None:
-    assert case_before_abuse(ranking, "insult", URGENT_INTENTS, 0.25) == ranking
+    assert case_before_abuse(ranking, "insult", URGENT_INTENTS, 0.2) == ranking
