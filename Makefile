@@ -94,6 +94,12 @@ bench-train: install
 bench-abuse: install
 	$(BIN)/python -m bench.abuse
 
+# One sender floods the chat with large messages while others chat (~2 min); writes
+# bench/results/flood.{json,md}: the others' p95 alone and during the flood.
+.PHONY: bench-flood
+bench-flood: train
+	$(BIN)/python -m bench.flood $(BENCH_ARGS)
+
 # Issue 6's load benchmark: our stack, the stock `rasa init` bot and Rasa's floor under
 # the same load, 1 and 20 users (~6 min); writes bench/results/load.{json,md}. More:
 # BENCH_ARGS="--users 50 --profile --training" (--profile needs `pip install py-spy`).

@@ -26,7 +26,8 @@ STOCK_META = STOCK_DIR / "bench.json"
 FLOOR_BOT = ROOT / "bench" / "floor_bot"
 FLOOR_DIR = WORK / "floor"
 # Generous: per-sender rate limits are for abusers, a benchmark sends as fast as it can.
-UNLIMITED = {"SUPPORTBOT_RATE_MESSAGES": "1000000", "SUPPORTBOT_RATE_SECONDS": "1"}
+UNLIMITED = {"SUPPORTBOT_RATE_MESSAGES": "1000000", "SUPPORTBOT_RATE_SECONDS": "1",
+             "SUPPORTBOT_RATE_BYTES": "1000000000"}
 
 
 def free_port() -> int:

@@ -26,6 +26,7 @@ from bot.channels import api_guard, body_limits
 from bot.channels.guard import RATE_LIMITED
 from bot.channels.identity import IdentityError, bearer, resolve_sender
 from bot.channels.intake import (
+    LANGUAGE_SAMPLE_CHARS,
     Intake,
     OnNewMessage,
     error_text,
@@ -95,7 +96,9 @@ class GuardedRestInput(InputChannel):
                                max_chars=self.intake.limits.max_chars)
         body = parse_body(raw)
         text = body.get("message") if body else None
-        language = request_language(text, request.headers.get("accept-language"))
+        # For errors before the intake: a bounded sample, the whole text is not read yet.
+        sample = text[:LANGUAGE_SAMPLE_CHARS] if isinstance(text, str) else None
+        language = request_language(sample, request.headers.get("accept-language"))
         if body is None or not isinstance(text, (str, type(None))):
             log_event(logger, "request_malformed", logging.WARNING, channel="rest",
                       bytes=len(request.body or b""))
