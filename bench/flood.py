@@ -206,12 +206,12 @@ def markdown(r: dict[str, Any]) -> str:
         "# Flood benchmark: one sender's large messages vs everyone else",
         "",
         f"{r['date']}, {r['machine']['cpus']} CPUs. Our stack (Rasa + action server) with "
-        "its default limits: 64 KiB a request, 32 KiB a message, 10 messages and 64 KiB "
-        f"per sender in 10 s. {s['users']} other users, {s['messages']} messages each, one "
-        f"every {s['interval']} s, alone and then during each flood from one sender, in the "
-        f"same run. The flooder is another process at niceness {FLOODER_NICENESS} (an "
-        "attacker's CPU is not ours; the kernel's loopback work still is). "
-        "`make bench-flood`.",
+        "its default limits: 64 KiB a request, 32 KiB a message; per sender 10 messages "
+        f"in a second, 20 and 64 KiB in 10 s. {s['users']} other users, {s['messages']} "
+        f"messages each, one every {s['interval']} s, alone and then during each flood "
+        f"from one sender, in the same run. The flooder is another process at niceness "
+        f"{FLOODER_NICENESS} (an attacker's CPU is not ours; the kernel's loopback work "
+        "still is). `make bench-flood`.",
         "",
         "| other users' replies | messages | errors | p50 ms | p95 ms | max ms | "
         "p95 / baseline | server CPU s |",

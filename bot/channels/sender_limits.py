@@ -10,6 +10,11 @@ counts its own senders), or shared by several instances through a URI such as
 `async+redis://host:6379` (limits' asynchronous Redis storage needs the `coredis`
 package). Fixed windows, because a window's count is one counter per sender (Redis
 INCRBY + EXPIRE); the windows start at a sender's first message, not on the clock.
+
+Messages are counted in two windows, close to the token bucket this replaced ("10 at
+once, then one a second"): at most `messages` in one second, and at most twice that in
+`seconds`. A person who sends a few quick lines and then goes on at a human pace is
+never refused; a burst of 20 gets 10 through.
 """
 
 from __future__ import annotations
@@ -33,11 +38,12 @@ NAMESPACE = "chat-sender"
 
 @dataclass(frozen=True)
 class Allowance:
-    """What one sender may send per window.
+    """What one sender may send.
 
-    Defaults: 10 messages and 64 KiB in 10 s. A message is at most 2,000 characters, at
-    most ~6 bytes each as JSON escapes them, so ten honest messages fit; one 30 MB body
-    does not (and is refused earlier by the body limit, bot.channels.body_limits).
+    Defaults: 10 messages in a second, 20 and 64 KiB in 10 s. A message is at most 2,000
+    characters, mostly one byte each (six as some clients escape them in JSON), so the
+    messages a person writes fit; a flood of large ones does not, and one 30 MB body is
+    refused before that by the body limit (bot.channels.body_limits).
     """
 
     messages: int = 10
@@ -64,7 +70,7 @@ def async_storage_uri(uri: str) -> str:
 @dataclass(frozen=True)
 class Verdict:
     allowed: bool
-    exceeded: str | None = None  # "messages" or "bytes"
+    exceeded: str | None = None  # "burst" (in a second), "messages" or "bytes"
     retry_after_s: int = 0
 
 
@@ -72,7 +78,9 @@ class SenderLimiter:
     def __init__(self, allowance: Allowance | None = None, storage_uri: str = DEFAULT_STORAGE
                  ) -> None:
         self.allowance = allowance or Allowance()
-        self._messages = RateLimitItemPerSecond(self.allowance.messages, self.allowance.seconds)
+        self._burst = RateLimitItemPerSecond(self.allowance.messages, 1)
+        self._messages = RateLimitItemPerSecond(2 * self.allowance.messages,
+                                                self.allowance.seconds)
         self._bytes = RateLimitItemPerSecond(self.allowance.bytes, self.allowance.seconds)
         # The strategy keeps only a weak reference to its storage: this one holds it.
         self._storage = storage_from_string(async_storage_uri(storage_uri))
@@ -85,8 +93,9 @@ class SenderLimiter:
     async def charge(self, sender: str, size: int) -> Verdict:
         """Count one message of `size` raw bytes from `sender`; refused when either count
         is over its allowance. The message counts even when the bytes refuse it."""
-        if not await self._limiter.hit(self._messages, NAMESPACE, "messages", sender):
-            return await self._refused("messages", self._messages, sender)
+        for kind, item in (("burst", self._burst), ("messages", self._messages)):
+            if not await self._limiter.hit(item, NAMESPACE, kind, sender):
+                return await self._refused(kind, item, sender)
         if not await self._limiter.hit(self._bytes, NAMESPACE, "bytes", sender,
                                        cost=max(1, size)):
             return await self._refused("bytes", self._bytes, sender)

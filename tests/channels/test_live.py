@@ -309,12 +309,12 @@ def test_a_flood_is_answered_and_not_processed(stack):
     with ThreadPoolExecutor(max_workers=20) as pool:
         results = list(pool.map(lambda n: send(stack, user, f"message number {n}"), range(20)))
     limited = [body for status, body in results if status == 429]
-    assert sorted({status for status, _ in results}) == [200, 429]
-    assert len(limited) == 10  # 10 messages in a window of 10 s
+    assert {status for status, _ in results} <= {200, 429}
+    assert len(limited) >= 8  # 10 in a second, 20 in 10 s
     assert all(body["error"] == "rate_limited" and "faster than I can read" in body["message"]
                for body in limited)
     assert len(user_events(stack, user)) == 20 - len(limited)
-    time.sleep(10.5)  # the sender's window has passed
+    time.sleep(2)  # the second has passed, and 20 in 10 s leaves room
     assert not any("faster than I can read" in r for r in say(stack, user, "hello again"))
 
 

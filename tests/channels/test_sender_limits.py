@@ -18,7 +18,20 @@ def charges(limiter: SenderLimiter, calls: list[tuple[str, int]]) -> list[str | 
 def test_messages_are_counted_per_sender():
     limiter = SenderLimiter(Allowance(messages=3, bytes=10**6, seconds=60))
     assert charges(limiter, [("a", 10)] * 5 + [("b", 10)]) == [
-        None, None, None, "messages", "messages", None]
+        None, None, None, "burst", "burst", None]
+
+
+def test_a_burst_then_a_human_pace_then_the_windows_count():
+    limiter = SenderLimiter(Allowance(messages=2, bytes=10**6, seconds=60))
+
+    async def run() -> list[str | None]:
+        verdicts = []
+        for _ in range(3):  # two at once, three times, a second apart
+            verdicts += [(await limiter.charge("a", 1)).exceeded for _ in range(2)]
+            await asyncio.sleep(1.05)
+        return verdicts
+    # At most 2 in a second, and 4 (twice that) in the 60 s window.
+    assert asyncio.run(run()) == [None, None, None, None, "messages", "messages"]
 
 
 def test_bytes_are_counted_so_a_few_large_messages_are_refused():
@@ -43,13 +56,16 @@ def test_a_refusal_says_when_to_come_back():
 
 
 def test_the_window_passes():
-    limiter = SenderLimiter(Allowance(messages=1, bytes=100, seconds=1))
+    limiter = SenderLimiter(Allowance(messages=1, bytes=100, seconds=2))
 
     async def run():
         first, second = await limiter.charge("a", 1), await limiter.charge("a", 1)
-        await asyncio.sleep(1.05)
-        return first.allowed, second.allowed, (await limiter.charge("a", 1)).allowed
-    assert asyncio.run(run()) == (True, False, True)
+        await asyncio.sleep(1.05)  # the second's window has passed, 2 in 2 s allowed
+        third, fourth = await limiter.charge("a", 1), await limiter.charge("a", 1)
+        await asyncio.sleep(1.1)  # and now the 2 s window
+        return [v.allowed for v in (first, second, third, fourth,
+                                    await limiter.charge("a", 1))]
+    assert asyncio.run(run()) == [True, False, True, False, True]
 
 
 def test_settings_from_the_environment():
@@ -58,7 +74,7 @@ def test_settings_from_the_environment():
            "SUPPORTBOT_RATE_SECONDS": "0.2"}
     assert Allowance.from_env(env) == Allowance(3, 5000, 1)  # at least a second
     limiter = SenderLimiter.from_env({**env, "SUPPORTBOT_RATE_STORAGE_URI": "memory://"})
-    assert charges(limiter, [("a", 1)] * 4) == [None, None, None, "messages"]
+    assert charges(limiter, [("a", 1)] * 4) == [None, None, None, "burst"]
 
 
 def test_storage_uris_are_made_asynchronous():
