@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bot.desk import Desk, make_engine
@@ -28,6 +28,7 @@ def stack_folder(stack) -> Path:
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(variant=variants, in_form=st.booleans())
 def test_variants_sent_to_the_running_bot_are_stored_nowhere(stack, variant, in_form):
+    assume(not (in_form and variant.bare_hex))
     sender = f"acct-live-variant-{len(SENT)}"
     SENT.append(variant)
     if in_form:  # the secret typed as the answers of a missing-deposit report
