@@ -111,11 +111,14 @@ def _ends(text: str, position: int) -> bool:
 
 def _run(text: str, toks: list[_Token], i: int) -> tuple[int, int]:
     """(index of the last hit of the run starting at `i`, index after the run). Single
-    misses (a typo) are bridged, at most one per 12 hits; a sentence end ends the run."""
-    j, hits, misses, last_hit = i, 0, 0, i
+    misses (a typo) are bridged, at most one per 12 hits; the end of a sentence of more
+    than one word ends the run."""
+    j, hits, misses, last_hit, sentence = i, 0, 0, i, i
     while j < len(toks):
         if j > i and _SENTENCE_END.fullmatch(text[toks[j - 1].end : toks[j].start]):
-            break
+            if j - sentence > 1:
+                break
+            sentence = j  # one-word "sentences" are a list: "abandon. ability. able."
         if toks[j].hit:
             hits, last_hit = hits + 1, j
         else:
@@ -129,23 +132,22 @@ def _run(text: str, toks: list[_Token], i: int) -> tuple[int, int]:
 
 def _needed(text: str, toks: list[_Token], run: list[_Token], i: int, last_hit: int,
             words: list[str], context: Context) -> int:
-    if context.seed_words and i == _first_hit(toks):
+    # Prose has short words between list words ("what can you do about it") and repeats
+    # words ("trash company trash bot trash staff"); a phrase has neither.
+    clean = all(t.hit for t in run)
+    if context.seed_words and i == _first_hit(toks) and clean:
         return MIN_SEED_WORDS_CONTINUED
     k = next((n for n, t in enumerate(run) if t.hit and words[n] not in _NAMING_WORDS), 0)
     if SEED_CONTEXT.search(text[max(0, run[k].start - 60) : run[k].start]):
         return MIN_SEED_WORDS_ANNOUNCED
-    if context.says(SEED):
+    if context.says(SEED) and clean:
         return MIN_SEED_WORDS_AFTER_ANNOUNCEMENT
-    # Prose has short words between list words ("when can i use ...") and repeats words
-    # ("trash company trash bot trash staff"); half a phrase has neither.
-    if not all(t.hit for t in run) or len(set(words)) < MIN_SEED_WORDS_ALONE:
+    if not clean or len(set(words)) < MIN_SEED_WORDS_ALONE:
         return MIN_SEED_WORDS
     alone = i == 0 and last_hit == len(toks) - 1  # nothing but the run (and numbering)
     gaps = [text[a.end : b.start] for a, b in zip(run, run[1:], strict=False)]
     joined = bool(gaps) and sum(not any(c.isspace() for c in g) for g in gaps) * 2 > len(gaps)
-    if alone or joined:
-        return MIN_SEED_WORDS_ALONE
-    return MIN_SEED_WORDS
+    return MIN_SEED_WORDS_ALONE if alone or joined else MIN_SEED_WORDS
 
 
 def _first_hit(toks: list[_Token]) -> int:
