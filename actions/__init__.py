@@ -1,4 +1,4 @@
 """Rasa SDK action server for supportbot: thin adapters from the dialogue to `bot.desk`.
 
-One module per concern; `rasa run actions --actions actions` imports them all.
+One module per concern; the action server (`python -m bot.action_server`) imports them all.
 """
