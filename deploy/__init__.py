@@ -1,0 +1,1 @@
+"""What an operator deploys around the bot: the nginx edge (deploy/nginx)."""

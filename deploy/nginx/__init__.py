@@ -1,0 +1,1 @@
+"""nginx in front of Rasa: the config template, its renderer and an unprivileged runner."""
