@@ -112,11 +112,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", help="our model (default: newest in models/)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    from bot import rasa_speedups
+    from bot import rasa_patches
     from bot.trainer.model import quiet_rasa
 
     quiet_rasa()
-    rasa_speedups.install()
+    rasa_patches.install()
     from rasa.core.agent import Agent
 
     model = Path(args.model) if args.model else stacks.newest_model(stacks.ROOT / "models")

@@ -81,7 +81,8 @@ def markdown(result: dict[str, Any]) -> str:
              f"`python -m bench.policy_growth`, {result['date']}, model "
              f"`{result['model']}`. In-process: a session of N FAQ turns read anew (as "
              "each message's tracker is), then one more question's two predictions (the "
-             "answer, then listen), with our incremental states (bot/incremental_states.py) "
+             "answer, then listen), with our incremental states "
+             "(bot/rasa_patches/incremental_states.py) "
              "and with Rasa's own. Machine load moves the absolute figures.", "",
              "| turns in the session | events | ms per turn, ours | ms per turn, Rasa's own |",
              "|---|---|---|---|"]
@@ -97,11 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", help="our model (default: newest in models/)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    from bot import rasa_speedups
+    from bot import rasa_patches
     from bot.trainer.model import quiet_rasa
 
     quiet_rasa()  # the policies log every state at debug level
-    rasa_speedups.install()  # as our Rasa runs
+    rasa_patches.install()  # as our Rasa runs
     from rasa.core.agent import Agent
 
     model = Path(args.model) if args.model else stacks.newest_model(stacks.ROOT / "models")

@@ -42,7 +42,7 @@ SUSPECTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("remote actions: jsonschema check of each result",
      ("_validate_action_result (rasa/core/actions/action.py)",)),
     ("remote actions: JSON-encoding the tracker for the call",
-     ("iterencode (json/encoder.py)", "_dumps (bot/pooled_endpoints.py)")),
+     ("iterencode (json/encoder.py)", "_dumps (bot/rasa_patches/pooled_endpoints.py)")),
     ("remote actions: connection set-up (aiohttp session, DNS, connect)",
      ("resolve (aiohttp/resolver.py)", "_resolve_host", "__init__ (aiohttp/client.py)",
       "close (aiohttp/client.py)", "_create_connection (aiohttp/connector.py)")),

@@ -4,7 +4,9 @@ with two things done first, before Rasa imports TensorFlow and loads the model.
 - jax is kept out. TensorFlow 2.12 requires jax (for TFLite's jax converter, which
   catches its absence) and imports it at start-up if installed: ~105 MB of the Rasa
   process and ~0.5 s of start-up for nothing Rasa uses.
-- Rasa's per-message waste is patched away (bot/rasa_speedups.py).
+- Rasa's internals that no seam reaches are patched (bot/rasa_patches): this is the
+  one place they are installed for every Rasa command. A Rasa version they were not
+  proven on stops here with a clear error (exit status 2).
 - NumPy's OpenBLAS runs on one thread. The NLU's products are tiny (one message against
   linear models): a second BLAS thread only spun, and doubled the CPU of each parse
   (2.2 -> 4.2 ms per parse, measured) while taking a core from the action server.
@@ -46,9 +48,13 @@ def main() -> None:
         os.environ[ACTIONS_TOKEN_ENV] = actions_token()
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # read when NumPy is imported
     sys.modules.setdefault("jax", None)  # type: ignore[arg-type]  # `import jax` -> ImportError
-    from bot import rasa_speedups
+    from bot import rasa_patches
 
-    rasa_speedups.install()
+    try:
+        rasa_patches.install()
+    except rasa_patches.RasaVersionUnproven as error:
+        print(f"supportbot: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

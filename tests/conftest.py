@@ -8,8 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from bot import rasa_patches
 from bot.serve import Stack, write_endpoints
 from tests.dialogue.conftest import ROOT, run_tool
+
+# Rasa run inside the test process is patched as bot/run_rasa.py patches the servers'.
+rasa_patches.install()
 
 
 @pytest.fixture(autouse=True, scope="session")

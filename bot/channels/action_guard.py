@@ -5,6 +5,8 @@ ActionExtractSlots._run_custom_action), logs it and saves the tracker with the a
 events lost. Inside `deliver` a call that cannot reach the action server, gets a 5xx or
 takes longer than SUPPORTBOT_ACTION_TIMEOUT raises `ActionServerUnavailable` instead: a
 BaseException, so it passes Rasa's handlers and aborts the turn before `save_tracker`.
+Rasa offers no seam around a remote action's call: `run_guarded` is installed in place
+of `RemoteAction.run` by bot/rasa_patches/action_guard.py.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import os
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -55,27 +58,21 @@ def _unavailable_kind(error: BaseException) -> str | None:
     return None
 
 
-def install_guard() -> None:
-    """Patch RemoteAction.run once; the guard acts only inside `deliver`."""
-    if getattr(RemoteAction.run, "_supportbot_guard", False):
-        return
-    original = RemoteAction.run
-
-    async def run(self: RemoteAction, *args: Any, **kwargs: Any) -> Any:
-        if not _guarded.get():
-            return await original(self, *args, **kwargs)
-        try:
-            return await asyncio.wait_for(original(self, *args, **kwargs), ACTION_TIMEOUT)
-        except asyncio.TimeoutError as error:
-            raise ActionServerUnavailable("slow", self.name()) from error
-        except Exception as error:
-            kind = _unavailable_kind(error)
-            if kind is None:
-                raise
-            raise ActionServerUnavailable(kind, self.name()) from error
-
-    run._supportbot_guard = True  # type: ignore[attr-defined]
-    RemoteAction.run = run  # type: ignore[method-assign]
+async def run_guarded(rasas_own: Callable[..., Awaitable[Any]], action: RemoteAction,
+                      *args: Any, **kwargs: Any) -> Any:
+    """`RemoteAction.run` as bot/rasa_patches/action_guard.py installs it: Rasa's own,
+    except inside `deliver`, where an unavailable action server aborts the turn."""
+    if not _guarded.get():
+        return await rasas_own(action, *args, **kwargs)
+    try:
+        return await asyncio.wait_for(rasas_own(action, *args, **kwargs), ACTION_TIMEOUT)
+    except asyncio.TimeoutError as error:
+        raise ActionServerUnavailable("slow", action.name()) from error
+    except Exception as error:
+        kind = _unavailable_kind(error)
+        if kind is None:
+            raise
+        raise ActionServerUnavailable(kind, action.name()) from error
 
 
 def guard_this_turn() -> None:

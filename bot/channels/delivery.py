@@ -47,17 +47,17 @@ from rasa.shared.core.events import UserUttered
 from sanic import Blueprint, Sanic
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import pooled_endpoints, rasa_speedups
 from bot.channels.action_guard import (
     ACTION_TIMEOUT,
     ActionServerUnavailable,
     env_float,
     guard_this_turn,
-    install_guard,
 )
 from bot.channels.outbox import Outbox, Row
 from bot.language import detect_language
 from bot.logs import log_event
+from bot.rasa_patches import action_guard as action_guard_patch
+from bot.rasa_patches import pooled_endpoints
 
 logger = logging.getLogger(__name__)
 
@@ -169,8 +169,10 @@ class Delivery:
         return self._locks.setdefault(sender, asyncio.Lock())
 
     def start(self, handler: Handler) -> None:
-        install_guard()
-        rasa_speedups.install()
+        if not action_guard_patch.PATCH.is_applied():  # a plain `rasa run`, or switched off
+            log_event(logger, "action_guard_missing", logging.WARNING,
+                      note="start Rasa with python -m bot.run_rasa; a failing action "
+                           "server now loses a message's events")
         self.handler = self.handler or handler
         if self._worker is None or self._worker.done():
             self._worker = asyncio.get_running_loop().create_task(self._run())

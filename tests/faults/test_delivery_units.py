@@ -4,18 +4,13 @@ never silent. The real processes are killed in test_action_server_faults.py."""
 from __future__ import annotations
 
 import asyncio
-import socket
 from pathlib import Path
 
 import pytest
-from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from rasa.shared.exceptions import RasaException
-from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy import event
 
-from bot.channels import action_guard
-from bot.channels.action_guard import ActionServerUnavailable, guard_this_turn, install_guard
+from bot.channels.action_guard import ActionServerUnavailable
 from bot.channels.delivery import TEXTS, Delivery
 from bot.channels.outbox import Outbox
 
@@ -176,61 +171,3 @@ def test_outbox_never_stores_a_secret(outbox, store):
         outbox.admit("acct-1", "m1", text, "rest", None, lease=60)
     text = outbox.engine.connect().exec_driver_sql("SELECT text FROM delivery_outbox").scalar()
     assert "hunter2" not in text
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def test_guard_turns_an_unreachable_action_server_into_a_turn_abort(monkeypatch):
-    """Only inside deliver; elsewhere Rasa's own behaviour is unchanged."""
-    install_guard()
-    action = RemoteAction("action_file_report",
-                          EndpointConfig(f"http://127.0.0.1:{_closed_port()}/webhook"))
-
-    async def call() -> None:
-        await action.run(None, None, _tracker(), _domain())
-
-    with pytest.raises(RasaException):
-        asyncio.run(call())
-
-    async def guarded() -> None:
-        guard_this_turn()
-        await call()
-
-    with pytest.raises(ActionServerUnavailable) as down:
-        asyncio.run(guarded())
-    assert down.value.kind == "down"
-
-
-def test_guard_times_out_a_hanging_action_server(monkeypatch):
-    install_guard()
-    monkeypatch.setattr(action_guard, "ACTION_TIMEOUT", 0.5)
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)  # accepts connections, never answers: a frozen server
-    action = RemoteAction("validate_report_form",
-                          EndpointConfig(f"http://127.0.0.1:{listener.getsockname()[1]}/"))
-
-    async def guarded() -> None:
-        guard_this_turn()
-        await action.run(None, None, _tracker(), _domain())
-
-    try:
-        with pytest.raises(ActionServerUnavailable) as slow:
-            asyncio.run(guarded())
-        assert slow.value.kind == "slow"
-    finally:
-        listener.close()
-
-
-def _tracker():
-    from rasa.shared.core.trackers import DialogueStateTracker
-    return DialogueStateTracker("acct-1", [])
-
-
-def _domain():
-    from rasa.shared.core.domain import Domain
-    return Domain.empty()

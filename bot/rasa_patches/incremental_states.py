@@ -1,4 +1,5 @@
-"""The dialogue states of a conversation, extended by its new events instead of rebuilt.
+"""Patches `rasa.shared.core.domain.Domain.states_for_tracker_history`: the dialogue
+states of a conversation, extended by its new events instead of rebuilt.
 
 Each next-action prediction (2-3 per message) asks `Domain.states_for_tracker_history`
 for the states of the whole session, which replays every event on a copy of the
@@ -8,6 +9,8 @@ the replay is kept on the tracker object (per domain and set of options) and car
 on over the events added since; anything else (an undone turn, a restart, a tracker
 read anew) replays from the start, as Rasa does. Callers edit the states they get
 (the featurizers delete the user's text or intent), so each call returns copies.
+Private names of Domain called: `_get_prev_action_sub_state`,
+`_remove_rule_only_features`, `_substitute_rule_only_user_input`, `_clean_state`.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from rasa.shared.core.constants import PREVIOUS_ACTION
 from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.rasa_patches.patching import Patch
 
 CACHE_ATTRIBUTE = "_supportbot_states"
 
@@ -115,3 +120,6 @@ def incremental(rasas_own: Callable[..., list[State]]) -> Callable[..., list[Sta
         return _copies(last.states)
 
     return states_for_tracker_history
+
+
+PATCH = Patch("rasa.shared.core.domain", "Domain", "states_for_tracker_history", incremental)

@@ -1,4 +1,4 @@
-"""Dialogue states extended by new events (bot/incremental_states.py) are Rasa's own:
+"""Dialogue states extended by new events (bot/rasa_patches/incremental_states.py) are Rasa's own:
 every story and rule of our training data, grown one event at a time, under each set of
 options the policies use; after undone turns and restarts; and after a caller edits
 the states it got."""
@@ -18,11 +18,10 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import rasa_speedups
-from bot.incremental_states import CACHE_ATTRIBUTE
+from bot.rasa_patches.incremental_states import CACHE_ATTRIBUTE
 from bot.serve import ROOT
 
-rasa_speedups.install()
+# Installed by tests/conftest.py, as bot/run_rasa.py installs it.
 ours = Domain.states_for_tracker_history
 rasas_own = ours._rasas_own
 

@@ -1,4 +1,4 @@
-"""Rasa's endpoint calls over kept-alive connections (bot/pooled_endpoints.py), against
+"""Rasa's endpoint calls over kept-alive connections (bot/rasa_patches/pooled_endpoints.py), against
 real servers on localhost: the same answers as Rasa's own `EndpointConfig.request`."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import pytest
 from aiohttp import web
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
-from bot import pooled_endpoints, rasa_speedups
+from bot.rasa_patches import pooled_endpoints
 
-rasa_speedups.install()
+# Installed by tests/conftest.py, as bot/run_rasa.py installs it.
 ours = EndpointConfig.request
 rasas_own = ours._rasas_own
 

@@ -1,5 +1,5 @@
-"""Rasa's calls to its HTTP endpoints (the action server, twice or more per message) over
-kept-alive connections.
+"""Patches `rasa.utils.endpoints.EndpointConfig.request`: Rasa's calls to its HTTP
+endpoints (the action server, twice or more per message) over kept-alive connections.
 
 Rasa 3.6's `EndpointConfig.request` opens a new aiohttp session, and so a new TCP
 connection, for every call, and encodes the body (the whole tracker) with the standard
@@ -41,6 +41,8 @@ from rasa.utils.endpoints import (
     EndpointConfig,
     concat_url,
 )
+
+from bot.rasa_patches.patching import Patch
 
 KEEPALIVE_S = 2.0
 # By loop and what a session carries for every call.
@@ -135,3 +137,6 @@ def pooled_request(rasas_own: Callable[..., Any]) -> Callable[..., Any]:
         raise AssertionError("unreachable")
 
     return request
+
+
+PATCH = Patch("rasa.utils.endpoints", "EndpointConfig", "request", pooled_request)
