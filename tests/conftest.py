@@ -3,17 +3,38 @@ token into the repository's var/. And the real stack, one per test session, for 
 folder that needs it (tests/dialogue, tests/channels, ...)."""
 
 import os
-import socket
 from pathlib import Path
 
 import pytest
 
 from bot import rasa_patches
 from bot.serve import Stack, write_endpoints
-from tests.dialogue.conftest import ROOT, run_tool
+from tests.support.tools import ROOT, free_port, run_tool
 
 # Rasa run inside the test process is patched as bot/run_rasa.py patches the servers'.
 rasa_patches.install()
+
+# Fixtures more than one folder uses; helpers are plain imports from tests/support.
+pytest_plugins = [
+    "tests.support.services", "tests.support.backends", "tests.support.browser",
+    "tests.support.fixtures",
+]
+
+# A test that uses one of these fixtures (directly or through another) gets the marker:
+# `make test-fast` deselects `rasa` (a trained model) and `e2e` (real servers).
+MARKER_BY_FIXTURE = {
+    "trained_model": "rasa",
+    "stack": "e2e",
+    "fault_stack": "e2e",
+    "scaled": "e2e",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture, marker in MARKER_BY_FIXTURE.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(marker)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -44,20 +65,14 @@ def trained_model() -> Path:
     return max(ROOT.glob("models/*.tar.gz"), key=os.path.getmtime)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("stack")
-    actions_port = _free_port()
+    actions_port = free_port()
     endpoints = write_endpoints(tmp / "endpoints.yml", actions_port, tmp / 'tracker.db')
     db = f"sqlite:///{tmp / 'desk.db'}"
-    running = Stack(rasa_port=_free_port(), actions_port=actions_port,
-                    console_port=_free_port(), model=str(trained_model),
+    running = Stack(rasa_port=free_port(), actions_port=actions_port,
+                    console_port=free_port(), model=str(trained_model),
                     endpoints=str(endpoints), log_dir=tmp / "log")
     running.env = {
         "SUPPORTBOT_DB_URL": db,

@@ -9,74 +9,50 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main, span
-from bot.desk import Desk, make_engine, migrate
+from bot.desk import Desk
 from bot.desk.db import head_revision
+from tests.support.cli import run_cli, run_cli_json
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'cli.db'}"
-
-
-@pytest.fixture
-def desk(db: str):
-    migrate(db)
-    engine = make_engine(db)
-    yield Desk(engine)
-    engine.dispose()
-
-
-def run(capsys: pytest.CaptureFixture, db: str, *args: str) -> tuple[int, str, str]:
-    code = main(["--db", db, *args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def run_json(capsys: pytest.CaptureFixture, db: str, *args: str):
-    code, out, err = run(capsys, db, *args, "--json")
-    assert code == 0, err
-    return json.loads(out)
-
-
-def test_db_upgrade_on_a_fresh_file(capsys, db: str) -> None:
-    code, out, _ = run(capsys, db, "db", "upgrade")
+def test_db_upgrade_on_a_fresh_file(capsys, cli_db: str) -> None:
+    code, out, _ = run_cli(capsys, cli_db, "db", "upgrade")
     assert code == 0 and f"revision {head_revision()}" in out
-    assert run_json(capsys, db, "db", "upgrade")["revision"] == head_revision()
+    assert run_cli_json(capsys, cli_db, "db", "upgrade")["revision"] == head_revision()
 
 
-def test_suspend_status_lift(capsys, db: str) -> None:
-    code, out, _ = run(
-        capsys, db, "suspend", "u1", "--hours", "24", "--reason", "insults", "--agent", "bob"
+def test_suspend_status_lift(capsys, cli_db: str) -> None:
+    code, out, _ = run_cli(
+        capsys, cli_db, "suspend", "u1", "--hours", "24", "--reason", "insults", "--agent", "bob"
     )
     assert code == 0
     assert "Suspended u1" in out and "insults" in out and "24h" in out
 
-    code, out, _ = run(capsys, db, "status", "u1")
+    code, out, _ = run_cli(capsys, cli_db, "status", "u1")
     assert code == 0 and "SUSPENDED" in out and "No tickets." in out
-    status = run_json(capsys, db, "status", "u1")
+    status = run_cli_json(capsys, cli_db, "status", "u1")
     assert status["suspended"] is True
     assert status["suspension"]["agent"] == "bob" and status["suspension"]["active"] is True
 
-    code, out, _ = run(capsys, db, "lift", "u1", "--agent", "alice")
+    code, out, _ = run_cli(capsys, cli_db, "lift", "u1", "--agent", "alice")
     assert code == 0 and "Lifted" in out
-    assert run_json(capsys, db, "lift", "u1") == {"lifted": False, "suspension": None}
-    assert run_json(capsys, db, "status", "u1")["suspended"] is False
+    assert run_cli_json(capsys, cli_db, "lift", "u1") == {"lifted": False, "suspension": None}
+    assert run_cli_json(capsys, cli_db, "status", "u1")["suspended"] is False
 
 
-def test_agent_defaults_to_user_env(capsys, db: str, monkeypatch) -> None:
+def test_agent_defaults_to_user_env(capsys, cli_db: str, monkeypatch) -> None:
     suspend = ["suspend", "u1", "--hours", "1", "--reason", "x"]
     monkeypatch.setenv("USER", "carol")
-    assert run_json(capsys, db, *suspend)["agent"] == "carol"
+    assert run_cli_json(capsys, cli_db, *suspend)["agent"] == "carol"
     monkeypatch.delenv("USER")
-    assert run_json(capsys, db, *suspend)["agent"] == "cli"
+    assert run_cli_json(capsys, cli_db, *suspend)["agent"] == "cli"
 
 
-def test_queue_list_show_claim_resolve(capsys, db: str, desk: Desk) -> None:
-    desk.suspend("u1", 48, "insults", "bob")
-    hacked = desk.file_report("u1", "account_hacked", {"email": "a@b.c"}, "k1").ticket
-    other = desk.file_report("u2", "impersonation", {}, "k2").ticket
+def test_queue_list_show_claim_resolve(capsys, cli_db: str, cli_desk: Desk) -> None:
+    cli_desk.suspend("u1", 48, "insults", "bob")
+    hacked = cli_desk.file_report("u1", "account_hacked", {"email": "a@b.c"}, "k1").ticket
+    other = cli_desk.file_report("u2", "impersonation", {}, "k2").ticket
 
-    code, out, _ = run(capsys, db, "queue", "list")
+    code, out, _ = run_cli(capsys, cli_db, "queue", "list")
     lines = out.splitlines()
     assert code == 0
     assert lines[0].split() == [
@@ -91,21 +67,22 @@ def test_queue_list_show_claim_resolve(capsys, db: str, desk: Desk) -> None:
     ]
     assert lines[1].startswith(hacked.reference) and "urgent" in lines[1] and "in 59m" in lines[1]
     assert lines[2].startswith(other.reference)
-    listed = run_json(capsys, db, "queue", "list")
+    listed = run_cli_json(capsys, cli_db, "queue", "list")
     assert [t["reference"] for t in listed] == [hacked.reference, other.reference]
 
-    code, out, _ = run(capsys, db, "queue", "claim", hacked.reference, "--agent", "alice")
+    code, out, _ = run_cli(capsys, cli_db, "queue", "claim", hacked.reference, "--agent", "alice")
     assert code == 0 and "claimed by alice" in out
-    assert run_json(capsys, db, "queue", "list", "--assignee", "alice")[0]["id"] == hacked.id
+    mine = run_cli_json(capsys, cli_db, "queue", "list", "--assignee", "alice")
+    assert mine[0]["id"] == hacked.id
 
-    code, out, _ = run(capsys, db, "queue", "show", str(hacked.id))
+    code, out, _ = run_cli(capsys, cli_db, "queue", "show", str(hacked.id))
     assert code == 0
     assert "email: a@b.c" in out and "Reports (1):" in out
     assert "created" in out and "alice  claimed" in out
 
-    code, out, _ = run(
+    code, out, _ = run_cli(
         capsys,
-        db,
+        cli_db,
         "queue",
         "resolve",
         hacked.reference,
@@ -117,23 +94,24 @@ def test_queue_list_show_claim_resolve(capsys, db: str, desk: Desk) -> None:
         "alice",
     )
     assert code == 0 and "lifted" in out
-    assert desk.active_suspension("u1") is None
-    shown = run_json(capsys, db, "queue", "show", hacked.reference)
+    assert cli_desk.active_suspension("u1") is None
+    shown = run_cli_json(capsys, cli_db, "queue", "show", hacked.reference)
     assert shown["ticket"]["status"] == "resolved"
     assert [e["kind"] for e in shown["events"]] == ["created", "claimed", "resolved"]
-    assert [t["id"] for t in run_json(capsys, db, "queue", "list")] == [other.id]
-    assert run_json(capsys, db, "queue", "list", "--status", "resolved")[0]["id"] == hacked.id
+    assert [t["id"] for t in run_cli_json(capsys, cli_db, "queue", "list")] == [other.id]
+    resolved = run_cli_json(capsys, cli_db, "queue", "list", "--status", "resolved")
+    assert resolved[0]["id"] == hacked.id
 
 
-def test_json_flag_accepted_before_the_subcommand(capsys, db: str) -> None:
-    code = main(["--json", "--db", db, "queue", "list"])
+def test_json_flag_accepted_before_the_subcommand(capsys, cli_db: str) -> None:
+    code = main(["--json", "--db", cli_db, "queue", "list"])
     out, _ = capsys.readouterr()
     assert code == 0 and json.loads(out) == []
 
 
-def test_user_text_cannot_drive_the_terminal(capsys, db: str, desk: Desk) -> None:
-    ticket = desk.file_report("u1", "impersonation", {"note": "\x1b[2Jhi\nthere"}, "k1").ticket
-    code, out, _ = run(capsys, db, "queue", "show", ticket.reference)
+def test_user_text_cannot_drive_the_terminal(capsys, cli_db: str, cli_desk: Desk) -> None:
+    ticket = cli_desk.file_report("u1", "impersonation", {"note": "\x1b[2Jhi\nthere"}, "k1").ticket
+    code, out, _ = run_cli(capsys, cli_db, "queue", "show", ticket.reference)
     assert code == 0 and "\x1b" not in out and "\\x1b[2Jhi\\nthere" in out
 
 
@@ -146,47 +124,48 @@ def test_user_text_cannot_drive_the_terminal(capsys, db: str, desk: Desk) -> Non
         (["suspend", "u1", "--hours", "1", "--reason", " "], "reason must be a non-empty"),
     ],
 )
-def test_errors_are_one_clear_line(capsys, db: str, args: list, message: str) -> None:
-    code, out, err = run(capsys, db, *args)
+def test_errors_are_one_clear_line(capsys, cli_db: str, args: list, message: str) -> None:
+    code, out, err = run_cli(capsys, cli_db, *args)
     assert code == 1 and out == ""
     assert err.strip().startswith(f"supportbot: error: {message}")
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
-def test_already_claimed_names_the_holder(capsys, db: str, desk: Desk) -> None:
-    ticket = desk.file_report("u1", "account_hacked", {}, "k1").ticket
-    desk.claim(ticket.id, "alice")
-    code, _, err = run(capsys, db, "queue", "claim", ticket.reference, "--agent", "bob")
+def test_already_claimed_names_the_holder(capsys, cli_db: str, cli_desk: Desk) -> None:
+    ticket = cli_desk.file_report("u1", "account_hacked", {}, "k1").ticket
+    cli_desk.claim(ticket.id, "alice")
+    code, _, err = run_cli(capsys, cli_db, "queue", "claim", ticket.reference, "--agent", "bob")
     assert code == 1
     expected = f"supportbot: error: ticket {ticket.reference} is already claimed by alice"
     assert err.strip() == expected
 
 
-def test_usage_errors_exit_2(capsys, db: str) -> None:
-    assert run(capsys, db, "queue", "show", "abc")[0] == 2
+def test_usage_errors_exit_2(capsys, cli_db: str) -> None:
+    assert run_cli(capsys, cli_db, "queue", "show", "abc")[0] == 2
     assert (
-        run(
-            capsys, db, "queue", "resolve", "1", "--outcome", "maybe", "--note", "x", "--agent", "a"
+        run_cli(
+            capsys, cli_db, "queue", "resolve", "1", "--outcome", "maybe", "--note", "x",
+            "--agent", "a",
         )[0]
         == 2
     )
-    assert run(capsys, db, "suspend", "u1", "--reason", "x")[0] == 2  # --hours missing
+    assert run_cli(capsys, cli_db, "suspend", "u1", "--reason", "x")[0] == 2  # --hours missing
     assert main([]) == 2
     capsys.readouterr()
 
 
 def test_unusable_database_is_a_clear_error(capsys, tmp_path: Path) -> None:
-    code, _, err = run(capsys, "nosuchdb://x", "queue", "list")
+    code, _, err = run_cli(capsys, "nosuchdb://x", "queue", "list")
     assert code == 1 and "bad database URL" in err and "Traceback" not in err
     blocker = tmp_path / "file"
     blocker.write_text("")
-    code, _, err = run(capsys, f"sqlite:///{blocker}/sub/x.db", "queue", "list")
+    code, _, err = run_cli(capsys, f"sqlite:///{blocker}/sub/x.db", "queue", "list")
     assert code == 1 and "Traceback" not in err
 
 
-def test_python_dash_m_bot(db: str) -> None:
+def test_python_dash_m_bot(cli_db: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "bot", "--db", db, "queue", "list", "--json"],
+        [sys.executable, "-m", "bot", "--db", cli_db, "queue", "list", "--json"],
         capture_output=True,
         text=True,
         cwd=Path(__file__).resolve().parents[1],

@@ -9,7 +9,7 @@ from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.nlg import LanguageAwareNLG
-from tests.dialogue.conftest import ROOT
+from tests.support.tools import ROOT
 
 DOMAIN = Domain.load(str(ROOT / "domain"))
 

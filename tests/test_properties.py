@@ -36,7 +36,7 @@ from actions.session import ActionCheckSuspensionEachMessage
 from actions.status import ActionCheckStatus
 from bot.channels.guard import Limits, screen
 from bot.redact import bip39_words, luhn_ok
-from tests.actions.conftest import DOMAIN, INITIAL_SLOTS
+from tests.support.actions import DOMAIN, INITIAL_SLOTS
 
 INTENTS = sorted({*CATEGORY_BY_INTENT, "request_human", "check_appeal_status", "faq",
                   "inform", "greet", "affirm", "insult", "nlu_fallback", "restart",

@@ -12,7 +12,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.pool import QueuePool
 
 from bot.tracker_store import TunedSQLTrackerStore
-from tests.dialogue.conftest import ROOT
+from tests.support.tools import ROOT
 
 DOMAIN = Domain.load(str(ROOT / "domain"))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from tests.dialogue.conftest import say, supportbot
+from tests.support.live import say, supportbot
 
 USER = "acct-abuse-e2e"
 CALM_EN = "Insults and threats don't make anything go faster"

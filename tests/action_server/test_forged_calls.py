@@ -10,60 +10,18 @@ import json
 
 import pytest
 
-from tests.action_server.conftest import TOKEN, ActionServer, Answer, http
-
-FLIPPED = TOKEN[:-1] + ("x" if TOKEN[-1] != "x" else "y")
-BAD_CREDENTIALS: dict[str, tuple[dict[str, str], str]] = {
-    "no header": ({}, ""),
-    "empty bearer": ({"Authorization": "Bearer "}, ""),
-    "wrong token": ({"Authorization": "Bearer guessed-token-0123456789"}, ""),
-    "right length, wrong value": ({"Authorization": f"Bearer {FLIPPED}"}, ""),
-    "right length, all zeros": ({"Authorization": "Bearer " + "0" * len(TOKEN)}, ""),
-    "prefix of the token": ({"Authorization": f"Bearer {TOKEN[:-1]}"}, ""),
-    "token and more": ({"Authorization": f"Bearer {TOKEN}0"}, ""),
-    "right token, other scheme": ({"Authorization": f"Basic {TOKEN}"}, ""),
-    "right token, no scheme": ({"Authorization": TOKEN}, ""),
-    "right token, other header": ({"X-Auth-Token": TOKEN}, ""),
-    "right token in the query string": ({}, f"?token={TOKEN}"),
-}
-
-
-def tracker(account: str, slots: dict, text: str = "hello", intent: str = "greet") -> dict:
-    return {
-        "sender_id": account,
-        "slots": {"language": "en", **slots},
-        "latest_message": {"text": text, "intent": {"name": intent, "confidence": 1.0},
-                           "entities": [], "message_id": f"forged-{account}"},
-        "events": [{"event": "action", "name": "action_listen"},
-                   {"event": "user", "text": text, "parse_data": {}}],
-        "active_loop": {},
-        "paused": False,
-        "latest_action_name": "action_listen",
-    }
-
-
-def file_urgent_ticket(account: str) -> dict:
-    return {"next_action": "action_file_report", "version": "3.6.21", "tracker": tracker(
-        account, {"report_category": "account_hacked", "incident_time": "an hour ago",
-                  "description": "forged: someone took my account", "report_id": "forged-1"},
-        text="an hour ago", intent="inform")}
-
-
-def plant_threat(account: str) -> dict:
-    return {"next_action": "action_validate_slot_mappings", "version": "3.6.21",
-            "tracker": tracker(account, {}, text="I know where you live and I will kill you",
-                               intent="insult")}
-
-
-def read_tickets(account: str) -> dict:
-    return {"next_action": "action_check_status", "version": "3.6.21",
-            "tracker": tracker(account, {}, text="any news on my ticket?",
-                               intent="check_appeal_status")}
-
-
-FORGED_CALLS = {"file an urgent ticket": file_urgent_ticket,
-                "plant a threat": plant_threat,
-                "read the tickets": read_tickets}
+from tests.support.action_server import (
+    BAD_CREDENTIALS,
+    FLIPPED,
+    FORGED_CALLS,
+    TOKEN,
+    ActionServer,
+    Answer,
+    file_urgent_ticket,
+    http,
+    plant_threat,
+    read_tickets,
+)
 
 
 def forge(server: ActionServer, make_call, account: str, credentials: str) -> Answer:

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.action_server.app import DEFAULT_MAX_BODY_BYTES
-from tests.action_server.conftest import TOKEN, ActionServer, start_action_server
+from tests.support.action_server import TOKEN, ActionServer, start_action_server
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 MARKER = "ECHO-ME-7f3a"  # in every body; must come back in no answer

@@ -15,9 +15,15 @@ import yaml
 
 from bot.desk import Desk, make_engine
 from bot.serve import ROOT, write_endpoints
-from tests.action_server.conftest import http
-from tests.action_server.test_forged_calls import BAD_CREDENTIALS, FORGED_CALLS
-from tests.dialogue.conftest import say
+from tests.support.action_server import (
+    BAD_CREDENTIALS,
+    FORGED_CALLS,
+    LOOPBACK,
+    descendants,
+    http,
+    listening_addresses,
+)
+from tests.support.live import say
 
 pytestmark = [pytest.mark.rasa, pytest.mark.e2e]
 
@@ -44,40 +50,9 @@ def test_forged_calls_to_the_stacks_action_server_are_refused(stack, credentials
     assert desk.abuse_evidence(victim) == []
 
 
-def listening_addresses(port: int) -> set[str]:
-    """Local addresses of the sockets listening on `port`, from /proc/net/tcp{,6}."""
-    found = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        for line in Path(table).read_text().splitlines()[1:]:
-            local, state = line.split()[1], line.split()[3]
-            address, hex_port = local.rsplit(":", 1)
-            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
-                found.add(address)
-    return found
-
-
-LOOPBACK = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1, ::1
-
-
 def test_the_action_server_listens_on_loopback_only(stack) -> None:
     addresses = listening_addresses(stack.actions_port)
     assert addresses and addresses <= LOOPBACK, addresses
-
-
-def descendants(pids: set[int]) -> set[int]:
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:  # gone meanwhile
-                continue
-            parents[int(entry.name)] = int(fields[1])
-    found, frontier = set(pids), set(pids)
-    while frontier:
-        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
 
 
 def test_no_secret_is_on_any_command_line(stack) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from actions.clarify import ActionClarify
 from bot.channels.guard import button_payloads
-from tests.actions.conftest import DOMAIN, run, tracker
+from tests.support.actions import DOMAIN, run, tracker
 
 ACTION = ActionClarify()
 

@@ -3,33 +3,33 @@ than in the registry, and for a request for staff that a suspension closed."""
 
 from actions.handoff import ActionRequestHuman
 from actions.status import ActionCheckStatus
-from tests.actions.conftest import responses, run, tracker
+from tests.support.actions import responses, run, tracker
 
 
-def test_suspended_as_one_spelling_refused_as_another(desk):
-    desk.suspend("Alice01", hours=12, reason="threats", agent="lena")
+def test_suspended_as_one_spelling_refused_as_another(actions_desk):
+    actions_desk.suspend("Alice01", hours=12, reason="threats", agent="lena")
     for sender in ("alice01", "ALICE01"):
         _, messages = run(ActionRequestHuman(), tracker("/request_human", "request_human",
                                                         sender=sender))
         assert responses(messages) == ["utter_human_refused"]
         assert messages[0]["suspension_reason"] == "threats"
-    assert desk.list_queue() == []
+    assert actions_desk.list_queue() == []
 
 
-def test_tickets_of_one_spelling_are_the_status_of_another(desk):
-    desk.file_report("ALICE01", "missing_deposit", {"asset": "BTC"}, "k1")
+def test_tickets_of_one_spelling_are_the_status_of_another(actions_desk):
+    actions_desk.file_report("ALICE01", "missing_deposit", {"asset": "BTC"}, "k1")
     _, messages = run(ActionCheckStatus(), tracker("any news?", "check_appeal_status",
                                                    sender="alice01"))
     assert responses(messages) == ["utter_status_ticket"]
     assert messages[0]["category"] == "missing deposit"
 
 
-def test_a_request_for_staff_closed_by_a_suspension_says_so(desk):
+def test_a_request_for_staff_closed_by_a_suspension_says_so(actions_desk):
     _, filed = run(ActionRequestHuman(), tracker("a human please", "request_human",
                                                  sender="Alice01"))
     assert responses(filed) == ["utter_handoff_filed"]
-    desk.suspend("alice01", hours=12, reason="threats", agent="lena")
-    assert desk.list_queue() == []
+    actions_desk.suspend("alice01", hours=12, reason="threats", agent="lena")
+    assert actions_desk.list_queue() == []
 
     _, en = run(ActionCheckStatus(), tracker("any news?", "check_appeal_status",
                                              sender="ALICE01"))
@@ -40,14 +40,14 @@ def test_a_request_for_staff_closed_by_a_suspension_says_so(desk):
     assert sv[0]["status"] == "avslutat, stängt när din livechatt stängdes av"
 
 
-def test_suspended_between_the_check_and_the_filing_is_refused(desk):
+def test_suspended_between_the_check_and_the_filing_is_refused(actions_desk):
     """The action checks the registry, then files; a suspension issued in between is
     caught by the desk's own check in the filing's transaction."""
     from sqlalchemy import event
 
     from bot.desk import Desk
 
-    other_desk = Desk(desk.engine)
+    other_desk = Desk(actions_desk.engine)
     suspended = []
 
     def suspend_first(conn, cursor, statement, *args):
@@ -55,12 +55,12 @@ def test_suspended_between_the_check_and_the_filing_is_refused(desk):
             suspended.append("issuing")  # the suspension's own BEGIN comes through here
             suspended.append(other_desk.suspend("alice01", 12, "threats", "lena"))
 
-    event.listen(desk.engine, "before_cursor_execute", suspend_first)
+    event.listen(actions_desk.engine, "before_cursor_execute", suspend_first)
     try:
         _, messages = run(ActionRequestHuman(), tracker("a human please", "request_human",
                                                         sender="Alice01"))
     finally:
-        event.remove(desk.engine, "before_cursor_execute", suspend_first)
+        event.remove(actions_desk.engine, "before_cursor_execute", suspend_first)
     assert suspended, "the suspension was not issued mid-action"
     assert responses(messages) == ["utter_human_refused"]
-    assert desk.tickets_for_user("alice01") == []
+    assert actions_desk.tickets_for_user("alice01") == []

@@ -3,39 +3,39 @@ And "any news on my ticket?"."""
 
 from actions.handoff import ActionRequestHuman
 from actions.status import ActionCheckStatus
-from tests.actions.conftest import responses, run, tracker
+from tests.support.actions import responses, run, tracker
 
 
-def test_suspended_user_is_refused_whatever_the_slots_say(desk):
-    desk.suspend("acct-1001", hours=12, reason="threats", agent="lena")
+def test_suspended_user_is_refused_whatever_the_slots_say(actions_desk):
+    actions_desk.suspend("acct-1001", hours=12, reason="threats", agent="lena")
     # A forged slot claiming "not suspended" changes nothing: the action asks the registry.
     _, messages = run(ActionRequestHuman(), tracker("/request_human", "request_human",
                                                     slots={"suspended": False}))
     assert responses(messages) == ["utter_human_refused"]
     assert messages[0]["suspended_until_en"].endswith("UTC")
-    assert desk.list_queue() == []
+    assert actions_desk.list_queue() == []
 
 
-def test_user_not_suspended_gets_a_handoff_ticket(desk):
+def test_user_not_suspended_gets_a_handoff_ticket(actions_desk):
     _, messages = run(ActionRequestHuman(), tracker("I want to talk to a person",
                                                     "request_human"))
-    [ticket] = desk.list_queue()
+    [ticket] = actions_desk.list_queue()
     assert (ticket.category, ticket.priority) == ("human_handoff", "normal")
     assert responses(messages) == ["utter_handoff_filed"]
     assert messages[0]["ticket"] == ticket.reference
 
 
-def test_status_without_tickets(desk):
+def test_status_without_tickets(actions_desk):
     _, messages = run(ActionCheckStatus(), tracker("any news?", "check_appeal_status"))
     assert responses(messages) == ["utter_status_none"]
 
 
-def test_status_lists_own_tickets_only_with_outcome(desk):
-    mine = desk.file_report("acct-1001", "missing_deposit", {"asset": "BTC"}, "k1").ticket
-    desk.file_report("acct-2002", "account_hacked", {}, "k2")
-    desk.claim(mine.id, agent="lena")
-    desk.resolve(mine.id, outcome="resolved", note="credited", agent="lena")
-    desk.file_report("acct-1001", "wrongful_suspension", {"description": "not me"}, "k3")
+def test_status_lists_own_tickets_only_with_outcome(actions_desk):
+    mine = actions_desk.file_report("acct-1001", "missing_deposit", {"asset": "BTC"}, "k1").ticket
+    actions_desk.file_report("acct-2002", "account_hacked", {}, "k2")
+    actions_desk.claim(mine.id, agent="lena")
+    actions_desk.resolve(mine.id, outcome="resolved", note="credited", agent="lena")
+    actions_desk.file_report("acct-1001", "wrongful_suspension", {"description": "not me"}, "k3")
 
     _, messages = run(ActionCheckStatus(), tracker("nåt nytt om mitt ärende?",
                                                    "check_appeal_status",
@@ -47,13 +47,13 @@ def test_status_lists_own_tickets_only_with_outcome(desk):
     assert second["ticket"] == mine.reference and second["status"].startswith("avslutat")
 
 
-def test_decision_is_told_once_at_next_message_without_repeating_the_lift(desk):
+def test_decision_is_told_once_at_next_message_without_repeating_the_lift(actions_desk):
     from actions.session import ActionCheckSuspensionEachMessage
 
-    desk.suspend("acct-1001", hours=24, reason="rudeness", agent="lena")
-    appeal = desk.file_report("acct-1001", "wrongful_suspension", {"description": "not me"},
+    actions_desk.suspend("acct-1001", hours=24, reason="rudeness", agent="lena")
+    appeal = actions_desk.file_report("acct-1001", "wrongful_suspension", {"description": "not me"},
                               "k1").ticket
-    desk.resolve(appeal.id, outcome="lifted", note="brother's laptop", agent="lena")
+    actions_desk.resolve(appeal.id, outcome="lifted", note="brother's laptop", agent="lena")
 
     hook = ActionCheckSuspensionEachMessage()
     was_suspended = {"suspended": True, "suspension_notified": True, "language": "sv"}
@@ -63,17 +63,17 @@ def test_decision_is_told_once_at_next_message_without_repeating_the_lift(desk):
     assert messages[0]["category"] == "överklagande av avstängning"
     _, again = run(hook, tracker("hej igen", "greet", slots={"language": "sv"}))
     assert again == []
-    kinds = [e.kind for e in desk.history("ticket", appeal.id)]
+    kinds = [e.kind for e in actions_desk.history("ticket", appeal.id)]
     assert kinds.count("user_told") == 1
 
 
-def test_pushed_update_tells_upheld_decision(desk):
+def test_pushed_update_tells_upheld_decision(actions_desk):
     from actions.updates import ActionTellTicketUpdates
 
-    desk.suspend("acct-1001", hours=24, reason="threats", agent="lena")
-    appeal = desk.file_report("acct-1001", "wrongful_suspension", {}, "k1").ticket
-    desk.resolve(appeal.id, outcome="upheld", note="evidence is clear", agent="lena")
+    actions_desk.suspend("acct-1001", hours=24, reason="threats", agent="lena")
+    appeal = actions_desk.file_report("acct-1001", "wrongful_suspension", {}, "k1").ticket
+    actions_desk.resolve(appeal.id, outcome="upheld", note="evidence is clear", agent="lena")
     _, messages = run(ActionTellTicketUpdates(), tracker(
         "", "EXTERNAL_ticket_update", slots={"suspended": True, "suspension_notified": True}))
     assert responses(messages) == ["utter_decision_upheld"]
-    assert desk.mark_told(appeal.id) is False  # already told
+    assert actions_desk.mark_told(appeal.id) is False  # already told

@@ -6,7 +6,7 @@ from actions.report_form import (
     ActionStartReport,
     ValidateReportForm,
 )
-from tests.actions.conftest import responses, run, slot_events, tracker
+from tests.support.actions import responses, run, slot_events, tracker
 
 TX = "0x" + "ab" * 32
 

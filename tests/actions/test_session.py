@@ -1,11 +1,11 @@
 """Session start and the per-message suspension check: notice once, in the user's language."""
 
 from actions.session import ActionCheckSuspensionEachMessage, ActionSessionStart
-from tests.actions.conftest import responses, run, slot_events, tracker
+from tests.support.actions import responses, run, slot_events, tracker
 
 
-def test_session_start_loads_suspension(desk):
-    desk.suspend("acct-1001", hours=48, reason="threats toward staff", agent="lena")
+def test_session_start_loads_suspension(actions_desk):
+    actions_desk.suspend("acct-1001", hours=48, reason="threats toward staff", agent="lena")
     events, messages = run(ActionSessionStart(), tracker(slots={"language": "sv"}))
     assert events[0]["event"] == "session_started"
     assert events[-1] == {**events[-1], "event": "action", "name": "action_listen"}
@@ -18,8 +18,9 @@ def test_session_start_loads_suspension(desk):
     assert messages == []  # the notice waits for the first message, to know the language
 
 
-def test_suspended_user_is_told_once_with_end_time_in_both_languages(desk):
-    suspension = desk.suspend("acct-1001", hours=24, reason="personal insults", agent="lena")
+def test_suspended_user_is_told_once_with_end_time_in_both_languages(actions_desk):
+    suspension = actions_desk.suspend("acct-1001", hours=24, reason="personal insults",
+                                      agent="lena")
     hook = ActionCheckSuspensionEachMessage()
     events, messages = run(hook, tracker("hej", "greet", slots={"language": "sv"}))
     assert responses(messages) == ["utter_suspension_notice"]
@@ -34,22 +35,22 @@ def test_suspended_user_is_told_once_with_end_time_in_both_languages(desk):
     assert again == []
 
 
-def test_user_not_suspended_hears_nothing_extra(desk):
+def test_user_not_suspended_hears_nothing_extra(actions_desk):
     events, messages = run(ActionCheckSuspensionEachMessage(), tracker("hi", "greet"))
     assert messages == []
     assert slot_events(events).get("suspended") in (None, False)
 
 
-def test_lift_during_session_is_announced(desk):
-    desk.suspend("acct-1001", hours=24, reason="rudeness", agent="lena")
-    desk.lift("acct-1001", agent="lena")
+def test_lift_during_session_is_announced(actions_desk):
+    actions_desk.suspend("acct-1001", hours=24, reason="rudeness", agent="lena")
+    actions_desk.lift("acct-1001", agent="lena")
     events, messages = run(ActionCheckSuspensionEachMessage(), tracker(
         "hi", "greet", slots={"suspended": True, "suspension_notified": True}))
     assert responses(messages) == ["utter_suspension_lifted"]
     assert slot_events(events)["suspended"] is False
 
 
-def test_language_follows_clear_messages_and_keeps_through_unclear_ones(desk):
+def test_language_follows_clear_messages_and_keeps_through_unclear_ones(actions_desk):
     check = ActionCheckSuspensionEachMessage()
 
     def language_set(text: str, current: str) -> str | None:
@@ -62,7 +63,7 @@ def test_language_follows_clear_messages_and_keeps_through_unclear_ones(desk):
     assert language_set("my deposit is missing", "sv") == "en"
 
 
-def test_unsure_message_lands_in_the_review_inbox_redacted(desk):
+def test_unsure_message_lands_in_the_review_inbox_redacted(actions_desk):
     from bot.trainer.review import list_items
 
     tr = tracker("uh my password is hunter2 and the thing is weird", "nlu_fallback")
@@ -70,11 +71,11 @@ def test_unsure_message_lands_in_the_review_inbox_redacted(desk):
     tr.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.41},
                                            {"name": "report_account_hacked", "confidence": 0.3}]
     run(ActionCheckSuspensionEachMessage(), tr)
-    [item] = list_items(desk)
+    [item] = list_items(actions_desk)
     assert item.sender_id == "acct-1001"
     assert item.predicted_intent == "report_account_hacked"
     assert "hunter2" not in item.text and "redacted" in item.text
 
     sure = tracker("my account was hacked", "report_account_hacked", message_id="m2")
     run(ActionCheckSuspensionEachMessage(), sure)  # confident: not for review
-    assert len(list_items(desk)) == 1
+    assert len(list_items(actions_desk)) == 1

@@ -4,33 +4,28 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-import pytest
-
 from bot.channels.identity import issue_token
-from tests.dialogue.conftest import chat_url
-from tests.dialogue.test_chat_page import CHROMIUM, page  # noqa: F401 - the fixture
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is missing")
+from tests.support.live import chat_url
 
 
-def test_an_expired_token_is_refused_in_words(stack, page):  # noqa: F811
+def test_an_expired_token_is_refused_in_words(stack, chat_page):
     old = datetime.now(timezone.utc) - timedelta(hours=3)
     token = issue_token("acct-web-old", stack.env["SUPPORTBOT_IDENTITY_KEY"],
                         timedelta(hours=1), now=old)
-    page.goto(f"http://localhost:{stack.rasa_port}/webhooks/chatpage/#token={token}")
-    page.wait_for_selector("li.error >> text=sign-in has expired")
-    assert page.is_disabled("#text")
-    assert page.inner_text("#state") == "signed out"
+    chat_page.goto(f"http://localhost:{stack.rasa_port}/webhooks/chatpage/#token={token}")
+    chat_page.wait_for_selector("li.error >> text=sign-in has expired")
+    assert chat_page.is_disabled("#text")
+    assert chat_page.inner_text("#state") == "signed out"
 
 
-def test_a_secret_typed_on_the_page_is_answered_with_a_warning(stack, page):  # noqa: F811
-    page.goto(chat_url(stack, "acct-web-secret"))
-    page.wait_for_selector(".state.on")
-    page.fill("#text", "min återställningsfras är legal winner thank year wave sausage worth "
+def test_a_secret_typed_on_the_page_is_answered_with_a_warning(stack, chat_page):
+    chat_page.goto(chat_url(stack, "acct-web-secret"))
+    chat_page.wait_for_selector(".state.on")
+    chat_page.fill("#text", "min återställningsfras är legal winner thank year wave sausage worth "
                        "useful legal winner thank yellow")
-    page.click("#send button")
-    page.wait_for_selector("li.bot >> text=ser ut som en återställningsfras")
-    page.fill("#text", "/EXTERNAL_ticket_update")
-    page.click("#send button")
-    page.wait_for_selector("li.bot >> nth=1")
-    assert "lifted" not in page.inner_text("#log")
+    chat_page.click("#send button")
+    chat_page.wait_for_selector("li.bot >> text=ser ut som en återställningsfras")
+    chat_page.fill("#text", "/EXTERNAL_ticket_update")
+    chat_page.click("#send button")
+    chat_page.wait_for_selector("li.bot >> nth=1")
+    assert "lifted" not in chat_page.inner_text("#log")

@@ -8,9 +8,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.channels.body_limits import BodyLimits
-from tests.channels.test_live import post, user_events
-from tests.channels.test_size_limits import raw_post
-from tests.dialogue.conftest import say, token_for
+from tests.support.chat import post, raw_post, user_events
+from tests.support.live import say, token_for
 
 LIMITS = BodyLimits()
 HUGE = 30 * 1024 * 1024

@@ -5,55 +5,24 @@ sign-in, forged payloads, secrets, limits and malformed requests, each tried for
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
 from bot.channels.identity import issue_token
 from bot.desk import Desk, make_engine
-from tests.dialogue.conftest import say, token_for
+from tests.support.chat import find_anywhere, post, tracker, user_events
+from tests.support.live import say, token_for
 
 GOOD_KEY_WRONG = "someone-elses-key-" + "z" * 32
 
 
-def post(stack, body: bytes, token: str | None = None, path: str = "/webhooks/rest/webhook",
-         headers: dict | None = None) -> tuple[int, object]:
-    """A raw POST; (status, parsed JSON body or the text)."""
-    headers = {"Content-Type": "application/json", **(headers or {})}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(f"http://localhost:{stack.rasa_port}{path}", data=body,
-                                     headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            status, raw = response.status, response.read()
-    except urllib.error.HTTPError as error:
-        status, raw = error.code, error.read()
-    try:
-        return status, json.loads(raw)
-    except ValueError:
-        return status, raw.decode("utf-8", "replace")
-
-
 def send(stack, account: str, text: str) -> tuple[int, object]:
     return post(stack, json.dumps({"message": text}).encode(), token_for(stack, account))
-
-
-def tracker(stack, account: str) -> dict:
-    url = (f"http://localhost:{stack.rasa_port}/conversations/{account}/tracker"
-           f"?token={stack.env['SUPPORTBOT_RASA_TOKEN']}")
-    with urllib.request.urlopen(url, timeout=30) as response:
-        return json.load(response)
-
-
-def user_events(stack, account: str) -> list[dict]:
-    return [e for e in tracker(stack, account)["events"] if e["event"] == "user"]
 
 
 def desk(stack) -> Desk:
@@ -224,36 +193,6 @@ def test_secrets_are_never_stored_and_the_user_is_warned(stack):
 
     planted = [s for _, found in SECRETS.values() for s in found]
     assert find_anywhere(stack, planted) == {}
-
-
-def _tmp_dir(stack) -> Path:
-    return Path(stack.db.removeprefix("sqlite:///")).parent
-
-
-def find_anywhere(stack, needles: list[str]) -> dict[str, list[str]]:
-    """Where each needle occurs: every table of every database of the stack (tracker,
-    desk, outbox, ...), every log file."""
-    found: dict[str, list[str]] = {}
-    tmp = _tmp_dir(stack)
-    databases = sorted(tmp.glob("*.db"))
-    assert {"tracker.db", "desk.db"} <= {db.name for db in databases}
-    for db in databases:
-        with sqlite3.connect(db) as conn:
-            tables = [r[0] for r in conn.execute("select name from sqlite_master "
-                                                 "where type='table'")]
-            for table in tables:
-                for row in conn.execute(f'select * from "{table}"'):
-                    cell = " ".join(map(str, row))
-                    for needle in needles:
-                        if needle.lower() in cell.lower():
-                            found.setdefault(needle, []).append(f"{db.name}:{table}")
-    for log in stack.log_dir.rglob("*"):
-        if log.is_file():
-            content = log.read_text(errors="replace").lower()
-            for needle in needles:
-                if needle.lower() in content:
-                    found.setdefault(needle, []).append(str(log.name))
-    return found
 
 
 def test_the_search_finds_what_is_there(stack):

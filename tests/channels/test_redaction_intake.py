@@ -24,7 +24,7 @@ from bot.channels.delivery import Delivery
 from bot.channels.guard import Limits
 from bot.channels.intake import Intake
 from bot.channels.outbox import Outbox
-from tests.redact.variants import Variant, leaks, stored_texts, variants
+from tests.support.redact_variants import Variant, leaks, stored_texts, variants
 
 TRIED: dict[str, int] = {}
 

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bot.desk import Desk, make_engine
-from tests.dialogue.conftest import say
-from tests.redact.variants import Variant, leaks, stored_texts, variants
+from tests.support.live import say
+from tests.support.redact_variants import Variant, leaks, stored_texts, variants
 
 pytestmark = pytest.mark.e2e
 TX = "f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16"

@@ -4,38 +4,15 @@ before anything reads it, and the user is told in words, in their language."""
 from __future__ import annotations
 
 import asyncio
-import http.client
 import json
 
 import socketio
 
 from bot.channels.body_limits import BodyLimits
-from tests.channels.test_live import post, user_events
-from tests.channels.test_socket import Page
-from tests.dialogue.conftest import say, token_for
+from tests.support.chat import Page, post, raw_post, user_events
+from tests.support.live import say, token_for
 
 LIMITS = BodyLimits()  # the stack runs on the defaults
-
-
-def raw_post(stack, path: str, headers: dict[str, str], body: bytes, declared: int | None = None
-             ) -> tuple[int, dict]:
-    """POST that declares `declared` bytes but sends only `body`, then reads the answer:
-    what a client streaming a huge body gets before it has sent it all."""
-    connection = http.client.HTTPConnection("localhost", stack.rasa_port, timeout=60)
-    try:
-        connection.putrequest("POST", path)
-        for name, value in {"Content-Type": "application/json", **headers}.items():
-            connection.putheader(name, value)
-        connection.putheader("Content-Length", str(declared or len(body)))
-        connection.endheaders()
-        try:
-            connection.send(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the server answered and closed before taking it all: as intended
-        answer = connection.getresponse()
-        return answer.status, json.loads(answer.read())
-    finally:
-        connection.close()
 
 
 def test_a_message_over_the_byte_limit_gets_413_before_it_is_read(stack):

@@ -8,43 +8,9 @@ import json
 import urllib.request
 from datetime import datetime, timedelta, timezone
 
-import socketio
-
 from bot.channels.identity import issue_token
-from tests.channels.test_live import find_anywhere, tracker, user_events
-from tests.dialogue.conftest import token_for
-
-
-class Page:
-    """A socket.io client that keeps what the server sends (long-polling: this aiohttp
-    is too old for engineio's websocket client; the browser test uses websockets)."""
-
-    def __init__(self, stack, token: str | None) -> None:
-        self.url = f"http://localhost:{stack.rasa_port}"
-        self.auth = {"token": token} if token else {}
-        self.client = socketio.AsyncClient(reconnection=False)
-        self.received: dict[str, list] = {"bot_uttered": [], "chat_error": [],
-                                          "session_confirm": [], "connect_error": []}
-        for event in self.received:
-            self.client.on(event, lambda data=None, e=event: self.received[e].append(data))
-
-    async def connect(self) -> bool:
-        try:
-            await self.client.connect(self.url, auth=self.auth, socketio_path="/socket.io",
-                                      transports=["polling"], wait_timeout=10)
-        except socketio.exceptions.ConnectionError:
-            return False
-        return True
-
-    async def wait_for(self, event: str, count: int = 1, timeout: float = 60) -> list:
-        for _ in range(int(timeout * 10)):
-            if len(self.received[event]) >= count:
-                break
-            await asyncio.sleep(0.1)
-        return self.received[event]
-
-    async def close(self) -> None:
-        await self.client.disconnect()
+from tests.support.chat import Page, find_anywhere, tracker, user_events
+from tests.support.live import token_for
 
 
 def test_forged_expired_and_missing_tokens_are_refused_with_a_reason(stack):

@@ -9,9 +9,8 @@ from datetime import datetime, timedelta, timezone
 
 import jwt
 
-from tests.channels.test_live import post
-from tests.channels.test_socket import Page
-from tests.dialogue.conftest import token_for
+from tests.support.chat import Page, post
+from tests.support.live import token_for
 
 
 def long_lived(stack, account: str, days: int) -> str:

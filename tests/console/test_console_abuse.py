@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.console.conftest import Console
-from tests.console.test_console_http import signed_in, ticket
+from tests.support.console import Console, signed_in, ticket
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from playwright import sync_api
 
 from bot.desk.clock import utc_now
 from bot.desk.records import format_ticket_ref
-from tests.console.conftest import PASSWORD, Console, start_console
+from tests.support.browser import CHROMIUM_ARGS, chromium
+from tests.support.console import PASSWORD, Console, start_console
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-if not os.path.exists(CHROMIUM):
-    pytest.skip(
-        f"{CHROMIUM} is absent (apt-get install -y chromium); browser tests need it",
-        allow_module_level=True,
-    )
-sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (dev)")
 expect = sync_api.expect
 
 
@@ -46,7 +31,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
 def browser() -> Iterator[object]:
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            executable_path=str(chromium()), headless=True, args=CHROMIUM_ARGS
         )
         yield browser
         browser.close()

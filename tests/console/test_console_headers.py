@@ -11,7 +11,7 @@ from markupsafe import escape
 
 from bot.console import banners
 from bot.console.app import MAX_BODY_BYTES
-from tests.console.conftest import Client, Console
+from tests.support.console import Client, Console
 
 EXPECTED = {
     "x-frame-options": "DENY",

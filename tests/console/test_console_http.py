@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.desk.records import format_ticket_ref
-from tests.console.conftest import Client, Console, RasaStub
+from tests.support.console import Client, Console, RasaStub, signed_in, ticket
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -13,20 +13,6 @@ def agents(console: Console) -> None:
     console.add_agent("alice")
     console.add_agent("bob")
     console.add_agent("lena", role="lead")
-
-
-def signed_in(console: Console, name: str = "alice") -> Client:
-    client = Client(console.url)
-    reply = client.login(name)
-    assert reply.status == 302 and reply.location == "/queue", reply.body
-    return client
-
-
-def ticket(console: Console, user: str, category: str = "impersonation", **fields: str) -> str:
-    filed = console.desk.file_report(
-        user, category, dict(fields), idempotency_key=f"k-{user}-{category}"
-    )
-    return format_ticket_ref(filed.ticket.id)
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from bot.console.throttle import SignInThrottle
 from bot.desk import Desk, make_engine, migrate
 from bot.desk.clock import utc_now
 from bot.desk.models import ConsoleSession
-from tests.console.conftest import PASSWORD, Client, Console
+from tests.support.console import PASSWORD, Client, Console
 
 
 @pytest.fixture(scope="module", autouse=True)

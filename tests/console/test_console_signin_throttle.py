@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.console.throttle import DEFAULT_ACCOUNT_LIMIT, DEFAULT_ADDRESS_LIMIT
-from tests.console.conftest import PASSWORD, Client, Console, start_console
+from tests.support.console import PASSWORD, Client, Console, start_console
 
 ACCOUNT_LIMIT = int(DEFAULT_ACCOUNT_LIMIT.split()[0])
 ADDRESS_LIMIT = int(DEFAULT_ADDRESS_LIMIT.split()[0])

@@ -17,7 +17,7 @@ from bot.console import auth, csrf
 from bot.console.transcript import TrackerReader
 from bot.desk import AgentExists, Desk, NotHolder, TicketResolved, make_engine, migrate
 from bot.desk.db import PROJECT_ROOT
-from tests.console.conftest import make_tracker_db
+from tests.support.console import make_tracker_db
 
 
 @pytest.fixture

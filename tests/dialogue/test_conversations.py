@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.dialogue.conftest import ROOT, run_tool
+from tests.support.tools import ROOT, run_tool
 
 
 def test_rasa_data_validate_is_clean():

@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from tests.dialogue.conftest import say, supportbot
+from tests.support.live import say, supportbot
 
 USER = "acct-se-4711"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import urllib.request
 
-from tests.dialogue.conftest import say, supportbot
+from tests.support.live import say, supportbot
 
 
 def _tracker_events(stack, sender: str) -> list[dict]:

@@ -11,8 +11,8 @@ import threading
 from pathlib import Path
 
 from bot.channels.delivery import TEXTS
-from tests.dialogue.conftest import say, supportbot
-from tests.faults.conftest import LOST, outbox_rows, signal_process, wait_for
+from tests.support.faults import LOST, outbox_rows, signal_process, wait_for
+from tests.support.live import say, supportbot
 
 KEPT_EN, KEPT_SV = TEXTS["kept"]["en"], TEXTS["kept"]["sv"]
 

@@ -5,42 +5,23 @@ exactly once, with all its fields."""
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
-from tests.dialogue.conftest import say
-from tests.faults.conftest import FAULTS, LOST, make_stack
-from tests.faults.proxy import Proxy
+from tests.support.faults import FAULTS, LOST, make_stack
+from tests.support.live import say
+from tests.support.proxy import Proxy
 
-PG_CANDIDATES = ("postgresql://postgres@localhost/test", "postgresql://root@localhost/test")
 KEPT = "Your details are kept"  # utter_report_failed (en)
 
 
-def _postgres() -> str:
-    for url in [os.environ.get("SUPPORTBOT_TEST_PG_URL") or "", *PG_CANDIDATES]:
-        if not url:
-            continue
-        engine = create_engine(url, future=True, connect_args={"connect_timeout": 3})
-        try:
-            with engine.connect() as connection:
-                connection.exec_driver_sql("SELECT 1")
-            return url
-        except OperationalError:
-            continue
-        finally:
-            engine.dispose()
-    pytest.skip("PostgreSQL unreachable")
-
-
 @pytest.fixture(scope="module")
-def pg(trained_model, tmp_path_factory):
+def pg(trained_model, postgres_server: str, tmp_path_factory):
     """A Stack whose desk is a fresh PostgreSQL schema reached through the proxy."""
-    server = make_url(_postgres())
+    server = make_url(postgres_server)
     schema = f"sb_faults_{uuid.uuid4().hex[:8]}"
     admin = create_engine(server, future=True)
     with admin.begin() as connection:

@@ -1,5 +1,5 @@
-"""RabbitMQ for the consumer tests (a real connection decides whether they run) and the
-desk's database fixtures."""
+"""A queue and an exchange of their own for the consumer tests on the real RabbitMQ
+(`rabbitmq_server`: tests/support/services.py)."""
 
 from __future__ import annotations
 
@@ -10,31 +10,7 @@ from collections.abc import Iterator
 import aio_pika
 import pytest
 
-# The desk's SQLite / PostgreSQL fixtures (`@pytest.mark.both_backends`, `db_url`).
-from tests.desk.conftest import (  # noqa: F401
-    backend,
-    db_url,
-    postgres_server,
-    pytest_configure,
-    pytest_generate_tests,
-)
-
-AMQP = "amqp://guest:guest@127.0.0.1:5672/"
-
-
-def rabbitmq_answers() -> bool:
-    async def connect() -> None:
-        connection = await aio_pika.connect(AMQP, timeout=5)
-        await connection.close()
-    try:
-        asyncio.run(connect())
-        return True
-    except Exception:  # noqa: BLE001 - any failure means: no RabbitMQ to test against
-        return False
-
-
-needs_rabbitmq = pytest.mark.skipif(not rabbitmq_answers(),
-                                    reason="no RabbitMQ on 127.0.0.1:5672 (guest/guest)")
+from tests.support.services import AMQP
 
 
 @pytest.fixture

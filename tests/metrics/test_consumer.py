@@ -7,31 +7,24 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
-from prometheus_client.parser import text_string_to_metric_families
+import pytest
 from rasa.core.brokers.pika import PikaEventBroker
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
 from bot.desk import open_desk
 from bot.desk.clock import utc_now
 from bot.metrics.consumer import Consumer, Settings
-from tests.metrics.conftest import AMQP, needs_rabbitmq
+from tests.support.metrics import wait_for_sample
+from tests.support.services import AMQP
+from tests.support.tools import ROOT, free_port
 
-ROOT = Path(__file__).resolve().parents[2]
-pytestmark = needs_rabbitmq
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+pytestmark = pytest.mark.usefixtures("rabbitmq_server")
 
 
 def user(text: str, intent: str) -> UserUttered:
@@ -57,30 +50,6 @@ async def publish(queue: str, exchange: str, events: list, sender: str = "acct-c
     await broker.close()
 
 
-async def scrape(port: int) -> dict[tuple[str, tuple], float]:
-    async with aiohttp.ClientSession() as session:
-        async with session.get(f"http://127.0.0.1:{port}/metrics") as response:
-            assert response.status == 200
-            text = await response.text()
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}
-
-
-async def wait_for(port: int, name: str, labels: dict, value: float,
-                   timeout: float = 30) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            samples = await scrape(port)
-        except aiohttp.ClientError:
-            samples = {}
-        if samples.get((name, tuple(sorted(labels.items())))) == value:
-            return samples
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{name}{labels} never reached {value}: {samples}")
-        await asyncio.sleep(0.2)
-
-
 def test_consumer_process_counts_events_and_serves_desk_gauges(tmp_path: Path, names):
     queue, exchange = names
     db = f"sqlite:///{tmp_path / 'desk.db'}"
@@ -96,9 +65,9 @@ def test_consumer_process_counts_events_and_serves_desk_gauges(tmp_path: Path, n
                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         async def run() -> dict:
-            await wait_for(port, "supportbot_broker_connected", {}, 1)
+            await wait_for_sample(port, "supportbot_broker_connected", {}, 1)
             await publish(queue, exchange, CONVERSATION)
-            return await wait_for(port, "supportbot_user_messages_total",
+            return await wait_for_sample(port, "supportbot_user_messages_total",
                                   {"channel": "rest"}, 3)
         samples = asyncio.run(run())
     finally:
@@ -172,16 +141,16 @@ def test_consumer_reconnects_when_the_connection_drops(tmp_path: Path, names):
             while consumer.port is None:
                 await asyncio.sleep(0.05)
             port = consumer.port
-            await wait_for(port, "supportbot_broker_connected", {}, 1)
+            await wait_for_sample(port, "supportbot_broker_connected", {}, 1)
             await publish(queue, exchange, [user("hi", "greet")])
-            await wait_for(port, "supportbot_user_messages_total", {"channel": "rest"}, 1)
+            await wait_for_sample(port, "supportbot_user_messages_total", {"channel": "rest"}, 1)
 
             proxy.cut()
-            await wait_for(port, "supportbot_broker_disconnects_total", {}, 1, timeout=10)
+            await wait_for_sample(port, "supportbot_broker_disconnects_total", {}, 1, timeout=10)
             # Published while the consumer is away: kept in the durable queue.
             await publish(queue, exchange, [user("blorf", "nlu_fallback")])
-            await wait_for(port, "supportbot_broker_connected", {}, 1, timeout=30)
-            samples = await wait_for(port, "supportbot_user_messages_total",
+            await wait_for_sample(port, "supportbot_broker_connected", {}, 1, timeout=30)
+            samples = await wait_for_sample(port, "supportbot_user_messages_total",
                                      {"channel": "rest"}, 2)
             assert samples[("supportbot_fallbacks_total", (("kind", "nlu"),))] == 1
             assert samples[("supportbot_desk_up", ())] == 0  # no desk here: still scraped

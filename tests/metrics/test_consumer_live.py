@@ -14,13 +14,12 @@ from pathlib import Path
 import pytest
 
 from bot.serve import Stack, write_endpoints
-from tests.conftest import _free_port
-from tests.dialogue.conftest import say
-from tests.metrics.conftest import needs_rabbitmq
-from tests.metrics.test_consumer import ROOT, wait_for
-from tests.metrics.test_metrics_live import get, scrape
+from tests.support.live import say
+from tests.support.metrics import sample, scrape_rasa, wait_for_sample
+from tests.support.tools import ROOT, free_port
 
-pytestmark = [pytest.mark.rasa, pytest.mark.e2e, needs_rabbitmq]
+# It starts its own Rasa and consumer (servers: e2e); the trained model marks it `rasa`.
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("rabbitmq_server")]
 
 
 @pytest.fixture
@@ -28,7 +27,7 @@ def brokered(trained_model: Path, tmp_path: Path, names):
     """Rasa and the action server with an event broker to this test's queue, and the
     consumer on it."""
     queue, exchange = names
-    actions_port, port = _free_port(), _free_port()
+    actions_port, port = free_port(), free_port()
     # The repository's endpoints (bot.serve.write_endpoints) plus Rasa's pika broker.
     endpoints = write_endpoints(tmp_path / "endpoints.yml", actions_port,
                                 tmp_path / "tracker.db")
@@ -43,7 +42,7 @@ def brokered(trained_model: Path, tmp_path: Path, names):
         "SUPPORTBOT_IDENTITY_KEY": "test-identity-key-" + "k" * 32,
         "SUPPORTBOT_DEV_LOGIN": "0",
     }
-    stack = Stack(rasa_port=_free_port(), actions_port=actions_port, model=str(trained_model),
+    stack = Stack(rasa_port=free_port(), actions_port=actions_port, model=str(trained_model),
                   endpoints=str(endpoints), log_dir=tmp_path / "log", env=env)
     consumer = subprocess.Popen(
         [sys.executable, "-m", "bot.metrics.consumer"], cwd=ROOT,
@@ -61,18 +60,18 @@ def brokered(trained_model: Path, tmp_path: Path, names):
 
 def test_consumer_counts_what_rasa_counts(brokered):
     stack, port = brokered
-    _, before = scrape(stack)
+    _, before = scrape_rasa(stack)
     say(stack, "acct-broker-1", "hi")
     say(stack, "acct-broker-1", "why am I suspended?")
     say(stack, "acct-broker-1", "🙂🙂🙂")
-    _, after = scrape(stack)
-    handled = (get(after, "supportbot_messages_total", channel="rest", outcome="handled")
-               - get(before, "supportbot_messages_total", channel="rest", outcome="handled"))
-    fallbacks = (get(after, "supportbot_fallback_replies_total", channel="rest")
-                 - get(before, "supportbot_fallback_replies_total", channel="rest"))
+    _, after = scrape_rasa(stack)
+    handled = (sample(after, "supportbot_messages_total", channel="rest", outcome="handled")
+               - sample(before, "supportbot_messages_total", channel="rest", outcome="handled"))
+    fallbacks = (sample(after, "supportbot_fallback_replies_total", channel="rest")
+                 - sample(before, "supportbot_fallback_replies_total", channel="rest"))
     assert (handled, fallbacks) == (3, 1)
 
-    samples = asyncio.run(wait_for(port, "supportbot_user_messages_total",
+    samples = asyncio.run(wait_for_sample(port, "supportbot_user_messages_total",
                                    {"channel": "rest"}, handled))
     counted = sum(v for (name, _), v in samples.items() if name == "supportbot_fallbacks_total")
     assert counted == fallbacks

@@ -5,7 +5,6 @@ second app in one process); the full Rasa server is in test_metrics_live.py."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.desk import open_desk
+from tests.support.tools import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = """
@@ -27,12 +27,6 @@ app = Sanic("metrics_probe")
 register([MetricsEndpoint()], app, "/webhooks/")
 app.run(host="127.0.0.1", port=int(sys.argv[1]), access_log=False, motd=False)
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, str, str]:

@@ -8,32 +8,14 @@ import urllib.error
 import urllib.request
 
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 
 from bot.serve import Stack
-from tests.dialogue.conftest import say
-
-pytestmark = [pytest.mark.rasa, pytest.mark.e2e]
-
-
-def scrape(stack: Stack) -> tuple[str, dict[tuple[str, tuple], float]]:
-    with urllib.request.urlopen(f"http://localhost:{stack.rasa_port}/metrics",
-                                timeout=30) as response:
-        content_type = response.headers["Content-Type"]
-        text = response.read().decode()
-    samples = {
-        (s.name, tuple(sorted(s.labels.items()))): s.value
-        for family in text_string_to_metric_families(text) for s in family.samples
-    }
-    return content_type, samples
-
-
-def get(samples: dict, name: str, **labels: str) -> float:
-    return samples.get((name, tuple(sorted(labels.items()))), 0.0)
+from tests.support.live import say
+from tests.support.metrics import sample, scrape_rasa
 
 
 def test_metrics_count_real_messages(stack: Stack):
-    content_type, before = scrape(stack)
+    content_type, before = scrape_rasa(stack)
     assert content_type.startswith("text/plain; version=")  # Prometheus text format
 
     say(stack, "acct-metrics-1", "hi")
@@ -46,11 +28,11 @@ def test_metrics_count_real_messages(stack: Stack):
             data=json.dumps({"message": "hi"}).encode()), timeout=30)
     say(stack, "acct-metrics-1", "x" * 2001)  # over the size limit: refused by the intake
 
-    _, after = scrape(stack)
+    _, after = scrape_rasa(stack)
     labels = {"channel": "rest"}
 
     def moved(name: str, **extra: str) -> float:
-        return get(after, name, **labels, **extra) - get(before, name, **labels, **extra)
+        return sample(after, name, **labels, **extra) - sample(before, name, **labels, **extra)
 
     assert moved("supportbot_messages_total", outcome="handled") == 3
     assert moved("supportbot_messages_total", outcome="refused") == 1
@@ -60,7 +42,7 @@ def test_metrics_count_real_messages(stack: Stack):
     assert moved("supportbot_message_duration_seconds_sum", outcome="handled") > 0
     assert moved("supportbot_fallback_replies_total") == 1
     # The process collector: memory is what issue 6 budgets.
-    assert get(after, "process_resident_memory_bytes") > 100e6
+    assert sample(after, "process_resident_memory_bytes") > 100e6
     # The desk's gauges are the consumer's unless SUPPORTBOT_METRICS_DESK=1.
     assert not any(name.startswith("supportbot_tickets") for name, _ in after)
     # No user data in any label.

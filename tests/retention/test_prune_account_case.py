@@ -13,7 +13,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.desk import open_desk
 from bot.retention.tracker import prune
 from bot.tracker_store import TunedSQLTrackerStore
-from tests.retention.test_tracker_prune import DAY, DOMAIN, senders
+from tests.support.trackers import DAY, DOMAIN, senders
 
 
 def store_conversation(tracker_url: str, sender: str, at: float) -> None:

@@ -1,40 +1,27 @@
 """The scale-out profile's real services: PostgreSQL, Redis and RabbitMQ on localhost.
 
-Each fixture checks its service with a real connection and skips, naming what failed,
-only when it is absent. Nothing shared is touched: PostgreSQL databases are created per
-test session and dropped after; Redis keys carry a per-session prefix and only those are
-deleted; the RabbitMQ queue name is unique.
+Each service is checked with a real connection (tests/support/services.py), which skips,
+naming what failed, only when it is absent (and fails in CI). Nothing shared is touched:
+PostgreSQL databases are created per test session and dropped after; Redis keys carry a
+per-session prefix and only those are deleted; the RabbitMQ queue name is unique.
 """
 
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 from collections.abc import Iterator
 
 import pytest
 
 from bot.scaleout.services import (
-    PG_CANDIDATES,
     create_database,
     drop_database,
-    first_reachable_postgres,
     with_database,
 )
+from tests.support.tools import free_port
 
 RUN_ID = f"{os.getpid()}_{uuid.uuid4().hex[:8]}"
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> str:
-    """URL of a reachable PostgreSQL ($SUPPORTBOT_TEST_PG_URL first), else skip."""
-    env_url = os.environ.get("SUPPORTBOT_TEST_PG_URL")
-    candidates = ([env_url] if env_url else []) + list(PG_CANDIDATES)
-    url, errors = first_reachable_postgres(candidates)
-    if url is None:
-        pytest.skip("PostgreSQL unreachable: " + "; ".join(errors))
-    return url
 
 
 @pytest.fixture(scope="session")
@@ -46,45 +33,6 @@ def pg_database(postgres_server: str) -> Iterator[str]:
         yield with_database(postgres_server, name)
     finally:
         drop_database(postgres_server, name)
-
-
-@pytest.fixture(scope="session")
-def redis_server() -> tuple[str, int]:
-    import redis
-
-    host, port = "127.0.0.1", int(os.environ.get("SUPPORTBOT_TEST_REDIS_PORT", "6379"))
-    try:
-        redis.Redis(host=host, port=port, socket_timeout=3).ping()
-    except (redis.RedisError, OSError) as exc:
-        pytest.skip(f"Redis unreachable at {host}:{port}: {exc}")
-    return host, port
-
-
-@pytest.fixture(scope="session")
-def rabbitmq_server() -> tuple[str, int]:
-    """RabbitMQ answers AMQP on 5672 (a real handshake with guest/guest)."""
-    import asyncio
-
-    import aio_pika
-
-    host, port = "127.0.0.1", 5672
-
-    async def probe() -> None:
-        connection = await aio_pika.connect(host=host, port=port, login="guest",
-                                            password="guest", timeout=5)
-        await connection.close()
-
-    try:
-        asyncio.run(probe())
-    except (OSError, asyncio.TimeoutError, aio_pika.exceptions.AMQPError) as exc:
-        pytest.skip(f"RabbitMQ unreachable at {host}:{port}: {exc!r}")
-    return host, port
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import urllib.request
 
 from bot.scaleout.pool import Pool
 from bot.serve import ROOT
-from tests.scaleout.conftest import free_port
+from tests.support.tools import free_port
 
 A, B, C = "http://a:1", "http://b:2", "http://c:3"
 

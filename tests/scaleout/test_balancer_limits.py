@@ -13,7 +13,7 @@ import urllib.request
 
 from bot.channels.body_limits import BodyLimits
 from bot.serve import ROOT
-from tests.scaleout.conftest import free_port
+from tests.support.tools import free_port
 
 ECHO_BACKEND = """
 import sys

@@ -12,7 +12,7 @@ import pytest
 
 from bot.cli import main
 from bot.desk import Desk, make_engine, migrate
-from tests.pg_schema import throwaway_schema
+from tests.support.pg_schema import throwaway_schema
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 AGENTS = 20

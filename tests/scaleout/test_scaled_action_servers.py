@@ -10,10 +10,15 @@ import os
 import pytest
 
 from bot.desk import Desk, make_engine
-from tests.action_server.conftest import http
-from tests.action_server.test_forged_calls import BAD_CREDENTIALS, FORGED_CALLS
-from tests.action_server.test_stack import LOOPBACK, descendants, listening_addresses
-from tests.scaleout.test_scaled_stack import say
+from tests.support.action_server import (
+    BAD_CREDENTIALS,
+    FORGED_CALLS,
+    LOOPBACK,
+    descendants,
+    http,
+    listening_addresses,
+)
+from tests.support.scaled import say
 
 pytestmark = [pytest.mark.rasa, pytest.mark.e2e]
 

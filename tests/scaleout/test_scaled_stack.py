@@ -20,9 +20,8 @@ import aiohttp
 import socketio
 from sqlalchemy import create_engine, text
 
-from bot.channels.identity import issue_token
 from bot.desk import Desk, make_engine
-from tests.dialogue.conftest import rest_reply
+from tests.support.scaled import say, token
 
 HACKED = ["my account was hacked",
           "today around 9 in the morning",
@@ -31,15 +30,6 @@ HACKED_USER = "acct-scale-alternating"
 
 
 # -- helpers ------------------------------------------------------------------------
-
-
-def token(stack, account: str) -> str:
-    return issue_token(account, stack.env["SUPPORTBOT_IDENTITY_KEY"])
-
-
-def say(stack, port: int, account: str, message: str) -> list[str]:
-    """One REST message to the Rasa instance (or the balancer) on `port`."""
-    return rest_reply(port, token(stack, account), message, timeout=90)
 
 
 def stored_events(stack, account: str) -> list[dict]:

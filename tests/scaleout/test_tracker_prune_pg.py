@@ -9,7 +9,7 @@ from bot.desk import open_desk
 from bot.desk.db import make_engine
 from bot.retention.tracker import prune
 from bot.scaleout.services import create_database, drop_database, with_database
-from tests.retention.test_tracker_prune import senders, store_conversations
+from tests.support.trackers import senders, store_conversations
 
 
 def test_prune_on_postgresql(postgres_server: str, pg_database: str) -> None:

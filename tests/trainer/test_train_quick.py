@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tests.dialogue.conftest import ROOT
+from tests.support.tools import ROOT
 
 NEW_EXAMPLES = """version: "3.1"
 nlu:

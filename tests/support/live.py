@@ -1,32 +1,14 @@
-"""Helpers for tests against the running stack (the `stack` fixture: tests/conftest.py)."""
+"""Talking to the running stack (the `stack` fixture of tests/conftest.py) as its users
+and agents do."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import urllib.request
-from pathlib import Path
 
 from bot.channels.identity import issue_token
 from bot.serve import Stack
-
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-
-
-def run_tool(
-    *args: str, timeout: float = 900, env: dict | None = None, input_text: str | None = None
-) -> subprocess.CompletedProcess:
-    """Run a project tool (rasa, supportbot) from the venv; show its output if it fails."""
-    result = subprocess.run(
-        [str(BIN / args[0]), *args[1:]], cwd=ROOT, capture_output=True, text=True,
-        timeout=timeout, env={**os.environ, **(env or {})}, input=input_text,
-    )
-    if result.returncode != 0:
-        print(result.stdout[-5000:], result.stderr[-5000:], sep="\n")
-    return result
+from tests.support.tools import run_tool
 
 
 def token_for(stack: Stack, account: str) -> str:

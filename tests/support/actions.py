@@ -1,33 +1,21 @@
-"""Action tests: real `Tracker`s, a real `CollectingDispatcher`, a real SQLite desk."""
+"""Running actions as the action server would: real `Tracker`s from the domain's slots, a
+real `CollectingDispatcher`."""
 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import Any
 
-import pytest
 from rasa.shared.core.domain import Domain
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.desk import get_desk
-from bot.desk import Desk
+from tests.support.tools import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = Domain.load(str(ROOT / "domain")).as_dict()
 INITIAL_SLOTS = {
     name: spec.get("initial_value") for name, spec in DOMAIN["slots"].items()
 }
-
-
-@pytest.fixture
-def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Desk:
-    """The desk the actions use, on a fresh SQLite file."""
-    monkeypatch.setenv("SUPPORTBOT_DB_URL", f"sqlite:///{tmp_path / 'desk.db'}")
-    get_desk.cache_clear()
-    yield get_desk()
-    get_desk.cache_clear()
 
 
 def tracker(
