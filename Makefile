@@ -66,6 +66,11 @@ test: install
 	$(BIN)/ruff check bot actions tests
 	$(BIN)/python -m pytest
 
+# No trained model, no servers started (markers come from fixtures: tests/conftest.py).
+.PHONY: test-fast
+test-fast: install
+	$(BIN)/python -m pytest -m "not rasa and not e2e"
+
 clean:
 	rm -rf models var .pytest_cache
 
@@ -96,6 +101,8 @@ bench-abuse: install
 
 # One sender floods the chat with large messages while others chat (~2 min); writes
 # bench/results/flood.{json,md}: the others' p95 alone and during the flood.
+# BENCH_ARGS="--edge nginx" measures the same through nginx (deploy/nginx) in the same
+# run (~4 min; needs Debian's nginx, which .ci/run installs).
 .PHONY: bench-flood
 bench-flood: train
 	$(BIN)/python -m bench.flood $(BENCH_ARGS)

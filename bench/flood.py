@@ -11,6 +11,13 @@ The other users write at a human pace (one message every `--interval` seconds ea
 their own limits never refuse them. The issue's target: p95 during a flood of large
 messages under 2x the baseline p95. Recorded, not asserted (timing belongs here, not in
 a test; tests/channels/test_flood.py checks that a flood is refused and others answered).
+
+    .venv/bin/python -m bench.flood --edge nginx
+
+also runs every phase again through nginx (deploy/nginx, Debian's package, run as this
+user) in front of the same stack, in the same run: direct and through the edge side by
+side. The flooder sends from another loopback address (127.0.0.2) than the other users
+(127.0.0.1), as an attacker is another machine: nginx's limits are per address.
 """
 
 from __future__ import annotations
@@ -39,10 +46,13 @@ from bench.stats import Sample, ratio, summarize
 from bot.channels.body_limits import BodyLimits
 from bot.channels.sender_limits import Allowance
 from bot.serve import ROOT, Stack, write_endpoints
+from deploy.nginx.edge import Edge
 
 RESULTS = ROOT / "bench" / "results"
 TARGET_P95_RATIO = 2.0
 FLOODER_NICENESS = 10
+# Loopback is 127.0.0.0/8: the flooder and the other users come from two addresses.
+FLOODER_ADDRESS, USERS_ADDRESS = "127.0.0.2", "127.0.0.1"
 HUGE_BYTES = 30 * 1024 * 1024
 TEXTS = ("hello", "why am I suspended?", "how long is my suspension?",
          "what counts as abuse?", "can I still trade?", "thanks")
@@ -134,12 +144,16 @@ FLOODS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+def connector(source: str) -> aiohttp.TCPConnector:
+    return aiohttp.TCPConnector(limit=0, local_addr=(source, 0))
+
+
 async def flood_until(url: str, kinds: tuple[str, ...], seconds: float) -> Counter:
     """The flooder: one connection per entry of `kinds`, each sending that body."""
     bodies = flood_bodies("bench-flooder", BodyLimits())
     stop, outcomes = asyncio.Event(), Counter()
     timeout = aiohttp.ClientTimeout(total=60)
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0),
+    async with aiohttp.ClientSession(connector=connector(FLOODER_ADDRESS),
                                      timeout=timeout) as session:
         tasks = [asyncio.create_task(flood(session, url, bodies[kind], kind, stop, outcomes))
                  for kind in kinds]
@@ -156,20 +170,24 @@ def _flooder_process(url: str, kinds: tuple[str, ...], seconds: float, out: Any)
     out.put(dict(asyncio.run(flood_until(url, kinds, seconds))))
 
 
-async def measure(base_url: str, server_pids: list[int], args: argparse.Namespace
-                  ) -> dict[str, Any]:
+async def measure(base_url: str, server_pids: list[int], args: argparse.Namespace,
+                  edge_pids: list[int] | None = None) -> dict[str, Any]:
+    """Baseline, then each flood, against `base_url` (Rasa, or nginx in front of it:
+    `edge_pids` are then nginx's processes, counted in the server CPU and apart)."""
     url = f"{base_url}/webhooks/rest/webhook"
     phases: dict[str, Any] = {}
     timeout = aiohttp.ClientTimeout(total=60)
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0),
+    async with aiohttp.ClientSession(connector=connector(USERS_ADDRESS),
                                      timeout=timeout) as session:
 
         async def phase(name: str) -> dict[str, Any]:
-            cpu_before = cpu_seconds(server_pids)
+            cpu_before, edge_before = cpu_seconds(server_pids), cpu_seconds(edge_pids or [])
             started, samples = await chat(session, url, args.users, args.messages,
                                           args.interval, name)
             summary = summarize(samples, started, args.users)
             summary["server_cpu_s"] = round(cpu_seconds(server_pids) - cpu_before, 2)
+            if edge_pids:
+                summary["edge_cpu_s"] = round(cpu_seconds(edge_pids) - edge_before, 2)
             return summary
 
         # Warm-up: the first messages load what Rasa loads lazily.
@@ -198,10 +216,62 @@ async def measure(base_url: str, server_pids: list[int], args: argparse.Namespac
                            flood_bodies("bench-flooder", BodyLimits()).items()}}
 
 
-def markdown(r: dict[str, Any]) -> str:
-    s, phases = r["settings"], r["phases"]
+def phase_rows(phases: dict[str, Any]) -> list[str]:
     rows = [("alone (baseline)", phases["baseline"])] + [
         (f"flood: {name}", phases[name]) for name in FLOODS]
+    return [
+        "| other users' replies | messages | errors | p50 ms | p95 ms | max ms | "
+        "p95 / baseline | server CPU s |",
+        "|---|---|---|---|---|---|---|---|",
+        *(f"| {label} | {p['messages']} | {p['errors']} | {p['p50_ms']} | {p['p95_ms']} | "
+          f"{p['max_ms']} | {p.get('p95_ratio', '-')} | {p['server_cpu_s']}"
+          + (f" (nginx {p['edge_cpu_s']})" if "edge_cpu_s" in p else "") + " |"
+          for label, p in rows),
+    ]
+
+
+def outcome_rows(phases: dict[str, Any]) -> list[str]:
+    return [
+        "| flood | message: answer | count |",
+        "|---|---|---|",
+        *(f"| {name} | {key} | {count} |" for name in FLOODS
+          for key, count in phases[name]["flood_outcomes"].items()),
+    ]
+
+
+def edge_lines(r: dict[str, Any]) -> list[str]:
+    """The same phases through nginx, when the run had `--edge nginx`."""
+    if "nginx" not in r.get("edges", {}):
+        return []
+    edge = r["edges"]["nginx"]
+    limits = edge["limits"]
+    return [
+        "## Through nginx (deploy/nginx), same run, same stack",
+        "",
+        "The other users and the flooder talk to Debian's nginx in front of the same Rasa "
+        f"(one worker process). Per address: {limits['requests_per_second']} requests a "
+        f"second with bursts of {limits['requests_burst']}, "
+        f"{limits['connections_per_address']} connections, 64 KiB a body; the flooder "
+        f"sends from {FLOODER_ADDRESS}, the others from {USERS_ADDRESS}. Server CPU "
+        "includes nginx's (in brackets).",
+        "",
+        *phase_rows(edge["phases"]),
+        "",
+        "What the flooder got through nginx:",
+        "",
+        *outcome_rows(edge["phases"]),
+        "",
+        "Here 413 and 429 are nginx's (JSON in the user's language): the flood is refused "
+        "at the edge, and only the requests within the flooder's burst reach Rasa, whose "
+        "own limits then apply.",
+        "",
+        f"Load average afterwards: {edge['load_average_after']}.",
+        "",
+    ]
+
+
+def markdown(r: dict[str, Any]) -> str:
+    s, phases = r["settings"], r["phases"]
     lines = [
         "# Flood benchmark: one sender's large messages vs everyone else",
         "",
@@ -211,14 +281,11 @@ def markdown(r: dict[str, Any]) -> str:
         f"messages each, one every {s['interval']} s, alone and then during each flood "
         f"from one sender, in the same run. The flooder is another process at niceness "
         f"{FLOODER_NICENESS} (an attacker's CPU is not ours; the kernel's loopback work "
-        "still is). `make bench-flood`.",
+        "still is). `make bench-flood`"
+        + (" with `BENCH_ARGS=\"--edge nginx\"`" if r.get("edges") else "") + ".",
         "",
-        "| other users' replies | messages | errors | p50 ms | p95 ms | max ms | "
-        "p95 / baseline | server CPU s |",
-        "|---|---|---|---|---|---|---|---|",
-        *(f"| {label} | {p['messages']} | {p['errors']} | {p['p50_ms']} | {p['p95_ms']} | "
-          f"{p['max_ms']} | {p.get('p95_ratio', '-')} | {p['server_cpu_s']} |"
-          for label, p in rows),
+        *(["## Direct to Rasa", ""] if r.get("edges") else []),
+        *phase_rows(phases),
         "",
         f"Target: p95 during a flood of large messages under {TARGET_P95_RATIO}x the "
         "baseline. Before the limits, four concurrent 30 MB messages made another user's "
@@ -229,10 +296,7 @@ def markdown(r: dict[str, Any]) -> str:
         "What the flooder got (body sizes: " + ", ".join(
             f"{kind} {size:,} B" for kind, size in r["body_bytes"].items()) + "):",
         "",
-        "| flood | message: answer | count |",
-        "|---|---|---|",
-        *(f"| {name} | {key} | {count} |" for name in FLOODS
-          for key, count in phases[name]["flood_outcomes"].items()),
+        *outcome_rows(phases),
         "",
         "413: refused on size before the body was parsed (a 30 MB body on its declared "
         "length, before it was read); 429: the sender's byte or message allowance was "
@@ -242,8 +306,23 @@ def markdown(r: dict[str, Any]) -> str:
         f"Load average afterwards: {r['load_average_after']} (other work on this machine "
         "shows here; every phase shares it).",
         "",
+        *edge_lines(r),
     ]
     return "\n".join(lines)
+
+
+def measure_through_nginx(stack: Stack, pids: list[int], args: argparse.Namespace
+                          ) -> dict[str, Any]:
+    prefix = WORK / "run" / "flood-nginx"
+    shutil.rmtree(prefix, ignore_errors=True)
+    with Edge(port=free_port(), rasa_ports=(stack.rasa_port,), prefix=prefix) as edge:
+        edge_pids = tree(edge.process.pid) if edge.process else []  # master and worker
+        measured = asyncio.run(measure(edge.url, pids + edge_pids, args, edge_pids))
+        settings = edge.settings()
+    return {"limits": {"requests_per_second": settings.requests_per_second,
+                       "requests_burst": settings.requests_burst,
+                       "connections_per_address": settings.connections_per_address},
+            **measured}
 
 
 def main() -> None:
@@ -253,12 +332,17 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=15)
     parser.add_argument("--interval", type=float, default=1.5)
     parser.add_argument("--out", default=str(RESULTS))
+    parser.add_argument("--edge", choices=("none", "nginx"), default="none",
+                        help="also measure through nginx in front of the stack (same run)")
     args = parser.parse_args()
     model = Path(args.model) if args.model else newest_model(ROOT / "models")
     stack = start_stack(model, WORK / "run" / "flood")
+    edges: dict[str, Any] = {}
     try:
         pids = [pid for process in stack.processes.values() for pid in tree(process.pid)]
-        measured = asyncio.run(measure(f"http://localhost:{stack.rasa_port}", pids, args))
+        measured = asyncio.run(measure(f"http://127.0.0.1:{stack.rasa_port}", pids, args))
+        if args.edge == "nginx":
+            edges["nginx"] = measure_through_nginx(stack, pids, args)
     finally:
         stack.stop()
     results = {
@@ -267,6 +351,7 @@ def main() -> None:
         "settings": {"users": args.users, "messages": args.messages,
                      "interval": args.interval, "model": model.name},
         **measured,
+        **({"edges": edges} if edges else {}),
     }
     write_named(Path(args.out), "flood", results, markdown(results))
 
