@@ -1,0 +1,53 @@
+"""deploy/nginx's template renders into a config Debian's nginx accepts, with every
+placeholder filled and nginx's own $variables untouched."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from deploy.nginx.edge import nginx_binary
+from deploy.nginx.render import SITE, EdgeSettings, render_site, write_standalone
+
+TWO = EdgeSettings(listen="127.0.0.1:8000", rasa=("127.0.0.1:5005", "127.0.0.1:5006"),
+                   access_log="/tmp/supportbot-edge-access.log")
+
+
+def test_every_placeholder_is_filled_and_nginx_variables_stay():
+    text = render_site(TWO)
+    assert not re.search(r"\$\{[A-Z][A-Z0-9_]*\}", text)
+    assert "listen 127.0.0.1:8000;" in text
+    assert "    server 127.0.0.1:5005;\n    server 127.0.0.1:5006;" in text
+    assert "client_max_body_size 64k;" in text and "rate=10r/s" in text
+    assert "most 2000 characters" in text
+    template_variables = set(re.findall(r"\$[a-z_]+", SITE.read_text(encoding="utf-8")))
+    assert {"$binary_remote_addr", "$http_upgrade", "$http_host", "$remote_addr"} <= (
+        template_variables)
+    assert template_variables <= set(re.findall(r"\$[a-z_]+", text))
+
+
+def test_a_missing_instance_is_refused():
+    with pytest.raises(ValueError):
+        render_site(EdgeSettings(listen="80", rasa=()))
+
+
+def test_only_the_chats_paths_are_forwarded():
+    text = render_site(TWO)
+    forwarded = re.findall(r"location (\S+) \{[^}]*proxy_pass ([^;]+);", text)
+    assert forwarded == [("/webhooks/", "http://supportbot_rasa/webhooks/"),
+                         ("/socket.io/", "http://supportbot_rasa/socket.io/")]
+    assert re.search(r"location / \{\s*default_type application/json;\s*return 404 ", text)
+
+
+def test_debians_nginx_accepts_the_rendered_config(tmp_path: Path):
+    binary = nginx_binary()
+    if binary is None:
+        pytest.skip("nginx is not installed (.ci/run installs Debian's nginx-light)")
+    conf = write_standalone(TWO, tmp_path)
+    check = subprocess.run([binary, "-t", "-p", str(tmp_path), "-c", str(conf)],
+                           capture_output=True, text=True, timeout=30)
+    assert check.returncode == 0, check.stderr
+    assert "test is successful" in check.stderr
