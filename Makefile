@@ -71,11 +71,6 @@ test: install
 test-fast: install
 	$(BIN)/python -m pytest -m "not rasa and not e2e"
 
-# No trained model, no servers started (markers come from fixtures: tests/conftest.py).
-.PHONY: test-fast
-test-fast: install
-	$(BIN)/python -m pytest -m "not rasa and not e2e"
-
 clean:
 	rm -rf models var .pytest_cache
 
