@@ -47,10 +47,10 @@ def test_agent_defaults_to_user_env(capsys, cli_db: str, monkeypatch) -> None:
     assert run_cli_json(capsys, cli_db, *suspend)["agent"] == "cli"
 
 
-def test_queue_list_show_claim_resolve(capsys, cli_db: str, cli_desk: Desk) -> None:
-    cli_desk.suspend("u1", 48, "insults", "bob")
-    hacked = cli_desk.file_report("u1", "account_hacked", {"email": "a@b.c"}, "k1").ticket
-    other = cli_desk.file_report("u2", "impersonation", {}, "k2").ticket
+def test_queue_list_show_claim_resolve(capsys, cli_db: str, sqlite_desk: Desk) -> None:
+    sqlite_desk.suspend("u1", 48, "insults", "bob")
+    hacked = sqlite_desk.file_report("u1", "account_hacked", {"email": "a@b.c"}, "k1").ticket
+    other = sqlite_desk.file_report("u2", "impersonation", {}, "k2").ticket
 
     code, out, _ = run_cli(capsys, cli_db, "queue", "list")
     lines = out.splitlines()
@@ -94,7 +94,7 @@ def test_queue_list_show_claim_resolve(capsys, cli_db: str, cli_desk: Desk) -> N
         "alice",
     )
     assert code == 0 and "lifted" in out
-    assert cli_desk.active_suspension("u1") is None
+    assert sqlite_desk.active_suspension("u1") is None
     shown = run_cli_json(capsys, cli_db, "queue", "show", hacked.reference)
     assert shown["ticket"]["status"] == "resolved"
     assert [e["kind"] for e in shown["events"]] == ["created", "claimed", "resolved"]
@@ -109,8 +109,9 @@ def test_json_flag_accepted_before_the_subcommand(capsys, cli_db: str) -> None:
     assert code == 0 and json.loads(out) == []
 
 
-def test_user_text_cannot_drive_the_terminal(capsys, cli_db: str, cli_desk: Desk) -> None:
-    ticket = cli_desk.file_report("u1", "impersonation", {"note": "\x1b[2Jhi\nthere"}, "k1").ticket
+def test_user_text_cannot_drive_the_terminal(capsys, cli_db: str, sqlite_desk: Desk) -> None:
+    note = {"note": "\x1b[2Jhi\nthere"}
+    ticket = sqlite_desk.file_report("u1", "impersonation", note, "k1").ticket
     code, out, _ = run_cli(capsys, cli_db, "queue", "show", ticket.reference)
     assert code == 0 and "\x1b" not in out and "\\x1b[2Jhi\\nthere" in out
 
@@ -131,9 +132,9 @@ def test_errors_are_one_clear_line(capsys, cli_db: str, args: list, message: str
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
-def test_already_claimed_names_the_holder(capsys, cli_db: str, cli_desk: Desk) -> None:
-    ticket = cli_desk.file_report("u1", "account_hacked", {}, "k1").ticket
-    cli_desk.claim(ticket.id, "alice")
+def test_already_claimed_names_the_holder(capsys, cli_db: str, sqlite_desk: Desk) -> None:
+    ticket = sqlite_desk.file_report("u1", "account_hacked", {}, "k1").ticket
+    sqlite_desk.claim(ticket.id, "alice")
     code, _, err = run_cli(capsys, cli_db, "queue", "claim", ticket.reference, "--agent", "bob")
     assert code == 1
     expected = f"supportbot: error: ticket {ticket.reference} is already claimed by alice"

@@ -9,8 +9,8 @@ from bot.desk.models import Ticket
 from tests.support.cli import run_cli
 
 
-def test_suspending_in_other_case_closes_the_request_shown_in_status(capsys, cli_db, cli_desk):
-    ticket = cli_desk.file_report("alice01", HUMAN_HANDOFF, {"message": "a person"}, "h1").ticket
+def test_suspending_in_other_case_closes_the_request_shown_in_status(capsys, cli_db, sqlite_desk):
+    ticket = sqlite_desk.file_report("alice01", HUMAN_HANDOFF, {"message": "a person"}, "h1").ticket
     code, out, _ = run_cli(capsys, cli_db, "suspend", "ALICE01", "--hours", "24",
                        "--reason", "threats", "--agent", "lena")
     assert code == 0 and "Suspended alice01" in out
@@ -27,10 +27,12 @@ def test_suspending_in_other_case_closes_the_request_shown_in_status(capsys, cli
     assert err.strip() == f"supportbot: error: ticket {ticket.reference} is already resolved"
 
 
-def test_claiming_an_open_request_of_a_suspended_user_is_one_clear_line(capsys, cli_db, cli_desk):
-    ticket = cli_desk.file_report("alice01", HUMAN_HANDOFF, {}, "h1").ticket
-    suspension = cli_desk.suspend("alice01", 24, "threats", "lena")
-    with cli_desk.engine.begin() as connection:  # an open one left from before this rule
+def test_claiming_an_open_request_of_a_suspended_user_is_one_clear_line(
+    capsys, cli_db, sqlite_desk
+):
+    ticket = sqlite_desk.file_report("alice01", HUMAN_HANDOFF, {}, "h1").ticket
+    suspension = sqlite_desk.suspend("alice01", 24, "threats", "lena")
+    with sqlite_desk.engine.begin() as connection:  # an open one left from before this rule
         connection.execute(update(Ticket).where(Ticket.id == ticket.id)
                            .values(status="open", outcome=None, assignee=None))
 
@@ -41,4 +43,4 @@ def test_claiming_an_open_request_of_a_suspended_user_is_one_clear_line(capsys, 
         f"alice01, who is suspended from live chat until "
         f"{suspension.ends_at:%Y-%m-%d %H:%M} UTC; it cannot be claimed"
     )
-    assert cli_desk.get_ticket(ticket.id).ticket.assignee is None
+    assert sqlite_desk.get_ticket(ticket.id).ticket.assignee is None

@@ -8,7 +8,6 @@ import hashlib
 import io
 import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -16,7 +15,7 @@ from sqlalchemy import select
 from bot.cli import main
 from bot.console.sessions import SessionStore
 from bot.console.throttle import SignInThrottle
-from bot.desk import Desk, make_engine, migrate
+from bot.desk import Desk
 from bot.desk.clock import utc_now
 from bot.desk.models import ConsoleSession
 from tests.support.console import PASSWORD, Client, Console
@@ -88,32 +87,23 @@ def test_agent_signout_and_password_end_every_session(console: Console) -> None:
 # -- the store alone -------------------------------------------------------------------
 
 
-@pytest.fixture
-def desk(tmp_path: Path):
-    url = f"sqlite:///{tmp_path / 'desk.db'}"
-    migrate(url)
-    engine = make_engine(url)
-    yield Desk(engine)
-    engine.dispose()
-
-
-def test_sessions_expire_on_the_server_and_old_rows_are_swept(desk: Desk) -> None:
-    store = SessionStore(desk.engine, timedelta(hours=12))
+def test_sessions_expire_on_the_server_and_old_rows_are_swept(sqlite_desk: Desk) -> None:
+    store = SessionStore(sqlite_desk.engine, timedelta(hours=12))
     t0 = utc_now()
     old = store.start("ada", now=t0)
     assert store.agent_of(old, now=t0 + timedelta(hours=11)) == "ada"
     assert store.agent_of(old, now=t0 + timedelta(hours=12)) is None
     assert store.agent_of("never-issued") is None
     store.start("bea", now=t0 + timedelta(hours=13))  # sweeps the expired row
-    with desk.engine.connect() as connection:
+    with sqlite_desk.engine.connect() as connection:
         agents = connection.execute(select(ConsoleSession.agent)).scalars().all()
     assert agents == ["bea"]
 
 
-def test_the_table_holds_a_hash_never_the_token(desk: Desk) -> None:
-    store = SessionStore(desk.engine, timedelta(hours=12))
+def test_the_table_holds_a_hash_never_the_token(sqlite_desk: Desk) -> None:
+    store = SessionStore(sqlite_desk.engine, timedelta(hours=12))
     token = store.start("ada")
-    with desk.engine.connect() as connection:
+    with sqlite_desk.engine.connect() as connection:
         (stored,) = connection.execute(select(ConsoleSession.token_hash)).scalars().all()
     assert stored == hashlib.sha256(token.encode()).hexdigest() and token not in stored
     store.end(token)

@@ -15,19 +15,9 @@ import pytest
 from bot.cli import main
 from bot.console import auth, csrf
 from bot.console.transcript import TrackerReader
-from bot.desk import AgentExists, Desk, NotHolder, TicketResolved, make_engine, migrate
+from bot.desk import AgentExists, Desk, NotHolder, TicketResolved, make_engine
 from bot.desk.db import PROJECT_ROOT
 from tests.support.console import make_tracker_db
-
-
-@pytest.fixture
-def desk(tmp_path: Path):
-    url = f"sqlite:///{tmp_path / 'desk.db'}"
-    migrate(url)
-    engine = make_engine(url)
-    yield Desk(engine)
-    engine.dispose()
-
 
 # -- sessions, passwords, CSRF ---------------------------------------------------------
 
@@ -116,32 +106,32 @@ def test_transcript_unreachable_is_a_notice(tmp_path: Path) -> None:
 # -- desk methods the console uses ----------------------------------------------------
 
 
-def test_release_set_status_and_notes(desk: Desk) -> None:
-    t = desk.file_report("u1", "missing_deposit", {}, "k1").ticket
+def test_release_set_status_and_notes(sqlite_desk: Desk) -> None:
+    t = sqlite_desk.file_report("u1", "missing_deposit", {}, "k1").ticket
     with pytest.raises(NotHolder, match="not claimed"):
-        desk.release(t.id, "alice")
-    desk.claim(t.id, "alice")
+        sqlite_desk.release(t.id, "alice")
+    sqlite_desk.claim(t.id, "alice")
     with pytest.raises(NotHolder, match="held by alice"):
-        desk.release(t.id, "bob")
-    assert desk.set_status(t.id, "pending_user", "alice").status == "pending_user"
-    assert [x.id for x in desk.list_queue(status="pending_user")] == [t.id]
-    assert desk.set_status(t.id, "open", "alice").status == "claimed"
-    released = desk.release(t.id, "alice")
+        sqlite_desk.release(t.id, "bob")
+    assert sqlite_desk.set_status(t.id, "pending_user", "alice").status == "pending_user"
+    assert [x.id for x in sqlite_desk.list_queue(status="pending_user")] == [t.id]
+    assert sqlite_desk.set_status(t.id, "open", "alice").status == "claimed"
+    released = sqlite_desk.release(t.id, "alice")
     assert (released.status, released.assignee, released.claimed_at) == ("open", None, None)
     # pending_user on a free ticket takes it.
-    assert desk.set_status(t.id, "pending_user", "bob").assignee == "bob"
-    note = desk.add_note(t.id, "  asked for the tx hash ", "bob")
+    assert sqlite_desk.set_status(t.id, "pending_user", "bob").assignee == "bob"
+    note = sqlite_desk.add_note(t.id, "  asked for the tx hash ", "bob")
     assert note.kind == "note" and note.detail == {"text": "asked for the tx hash"}
     with pytest.raises(ValueError):
-        desk.add_note(t.id, "  ", "bob")
+        sqlite_desk.add_note(t.id, "  ", "bob")
     with pytest.raises(ValueError):
-        desk.set_status(t.id, "resolved", "bob")
-    desk.resolve(t.id, "resolved", "done", "bob")
+        sqlite_desk.set_status(t.id, "resolved", "bob")
+    sqlite_desk.resolve(t.id, "resolved", "done", "bob")
     with pytest.raises(TicketResolved):
-        desk.release(t.id, "bob")
+        sqlite_desk.release(t.id, "bob")
     with pytest.raises(TicketResolved):
-        desk.set_status(t.id, "open", "bob")
-    kinds = [e.kind for e in desk.get_ticket(t.id).events]
+        sqlite_desk.set_status(t.id, "open", "bob")
+    kinds = [e.kind for e in sqlite_desk.get_ticket(t.id).events]
     assert kinds == [
         "created",
         "claimed",
@@ -154,23 +144,24 @@ def test_release_set_status_and_notes(desk: Desk) -> None:
     ]
 
 
-def test_agents_and_suspension_category(desk: Desk) -> None:
-    info = desk.add_agent("alice", "lead", auth.hash_password("long enough"))
+def test_agents_and_suspension_category(sqlite_desk: Desk) -> None:
+    info = sqlite_desk.add_agent("alice", "lead", auth.hash_password("long enough"))
     assert info.role == "lead" and not info.disabled
     assert "password_hash" not in info.to_dict()
     with pytest.raises(AgentExists):
-        desk.add_agent("alice", "agent", "x")
+        sqlite_desk.add_agent("alice", "agent", "x")
     with pytest.raises(ValueError):
-        desk.add_agent("bob", "admin", "x")
-    found, stored = desk.agent_credentials("alice")
+        sqlite_desk.add_agent("bob", "admin", "x")
+    found, stored = sqlite_desk.agent_credentials("alice")
     assert found == info and auth.verify_password(stored, "long enough")
-    assert desk.agent_credentials("nobody") is None
-    s = desk.suspend("u1", 2, "rude", "alice", category="rudeness", evidence={"message_ids": ["m"]})
+    assert sqlite_desk.agent_credentials("nobody") is None
+    s = sqlite_desk.suspend("u1", 2, "rude", "alice", category="rudeness",
+                            evidence={"message_ids": ["m"]})
     assert (s.category, s.evidence) == ("rudeness", {"message_ids": ["m"]})
-    assert desk.suspensions_for_user("u1") == [s] and desk.recent_suspensions() == [s]
+    assert sqlite_desk.suspensions_for_user("u1") == [s] and sqlite_desk.recent_suspensions() == [s]
     with pytest.raises(ValueError, match="category"):
-        desk.suspend("u1", 2, "rude", "alice", category="bad mood")
-    plain = desk.suspend("u2", 2, "insults", "alice")  # the CLI's way still works
+        sqlite_desk.suspend("u1", 2, "rude", "alice", category="bad mood")
+    plain = sqlite_desk.suspend("u2", 2, "insults", "alice")  # the CLI's way still works
     assert plain.category is None and plain.evidence is None
 
 

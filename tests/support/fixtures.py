@@ -38,8 +38,9 @@ def cli_db(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def cli_desk(cli_db: str) -> Iterator[Desk]:
-    """The migrated desk behind `cli_db`, for setting up what the CLI then reads."""
+def sqlite_desk(cli_db: str) -> Iterator[Desk]:
+    """A migrated Desk on `cli_db` (a fresh SQLite file): the store alone, or what the
+    CLI then reads."""
     from bot.desk import make_engine, migrate
 
     migrate(cli_db)
