@@ -10,7 +10,6 @@ every text column of the desk is searched for the planted secret.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import sqlite3
@@ -122,13 +121,6 @@ def agent(trained_model: Path):
 
 
 @pytest.fixture(scope="module")
-def loop():
-    loop = asyncio.new_event_loop()
-    yield loop
-    loop.close()
-
-
-@pytest.fixture(scope="module")
 def desk_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("properties") / "desk.db"
     with pytest.MonkeyPatch.context() as patch:
@@ -228,6 +220,11 @@ def test_nlu_copes_with_a_huge_message(agent, loop):
     TRIED["messages"] += 1
 
 
-def test_report_inputs_tried():
-    """Figures for SECURITY.md (run after the property; -s shows them)."""
+def test_report_inputs_tried(agent, loop, desk_file):
+    """Figures for SECURITY.md (-s shows them): the property ran every example, and most
+    went past the door into the NLU and the actions rather than being refused there."""
+    if TRIED["secrets"] == 0:  # selected alone (-k): run the property here first
+        test_any_message_neither_crashes_nor_stores_a_secret(agent, loop, desk_file)
     print("property inputs:", json.dumps(TRIED))
+    assert TRIED["secrets"] >= 200  # settings(max_examples=200), each a planted secret
+    assert TRIED["screened_out"] < TRIED["secrets"] / 2, TRIED
