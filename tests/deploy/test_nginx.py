@@ -53,9 +53,12 @@ def request(port: int, method: str, path: str, body: bytes | None = None,
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60,
                                             source_address=(source, 0))
     try:
-        connection.request(method, path, body=iter([body]) if chunked else body,
-                            headers={"Content-Type": "application/json", **(headers or {})},
-                            encode_chunked=chunked)
+        try:
+            connection.request(method, path, body=iter([body]) if chunked else body,
+                               headers={"Content-Type": "application/json", **(headers or {})},
+                               encode_chunked=chunked)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # refused and closed before the whole body was sent: the answer is read
         answer = connection.getresponse()
         return answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read()
     finally:
@@ -183,3 +186,31 @@ def test_a_flood_from_one_address_is_refused_at_the_edge_and_others_pass(stack, 
     assert json.loads(answer)["message"].startswith("Du skickar meddelanden snabbare")
     # Another address is not held back by it.
     assert request(edge.port, "GET", "/webhooks/rest/", source="127.0.0.1")[0] == 200
+
+
+def test_one_address_holding_many_connections_is_refused_more(stack, edge):
+    """limit_conn: requests in progress per address. Each holder declares a body and
+    sends none of it, so nginx keeps its request open (waiting for the body)."""
+    holder = "127.0.0.10"
+    allowed = edge.settings().connections_per_address
+    held = []
+    try:
+        for _ in range(allowed):
+            connection = http.client.HTTPConnection("127.0.0.1", edge.port, timeout=30,
+                                                    source_address=(holder, 0))
+            connection.putrequest("POST", "/webhooks/rest/webhook")
+            connection.putheader("Content-Type", "application/json")
+            connection.putheader("Content-Length", "100")
+            connection.endheaders()
+            held.append(connection)
+        # nginx reads the holders' headers in its own time: ask until it has counted them.
+        statuses = []
+        for _ in range(10):
+            statuses.append(request(edge.port, "GET", "/webhooks/rest/", source=holder)[0])
+            if statuses[-1] == 429:
+                break
+        assert statuses[-1] == 429, statuses
+        assert request(edge.port, "GET", "/webhooks/rest/", source="127.0.0.11")[0] != 429
+    finally:
+        for connection in held:
+            connection.close()
