@@ -17,6 +17,7 @@ import pytest
 from bench.stacks import free_port
 from bot.channels.identity import issue_token
 from deploy.nginx.edge import Edge, nginx_binary
+from tests.support.services import missing
 
 pytestmark = pytest.mark.e2e
 
@@ -36,7 +37,7 @@ ONE_MB = 1024 * 1024
 @pytest.fixture(scope="module")
 def edge(stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Edge]:
     if nginx_binary() is None:
-        pytest.skip("nginx is not installed (.ci/run installs Debian's nginx-light)")
+        missing("nginx is not installed (.ci/run installs Debian's nginx-light)")
     with Edge(port=free_port(), rasa_ports=(stack.rasa_port,),
               prefix=Path(tmp_path_factory.mktemp("nginx"))) as running:
         yield running

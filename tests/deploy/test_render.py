@@ -11,6 +11,7 @@ import pytest
 
 from deploy.nginx.edge import nginx_binary
 from deploy.nginx.render import SITE, EdgeSettings, render_site, write_standalone
+from tests.support.services import missing
 
 TWO = EdgeSettings(listen="127.0.0.1:8000", rasa=("127.0.0.1:5005", "127.0.0.1:5006"),
                    access_log="/tmp/supportbot-edge-access.log")
@@ -45,7 +46,7 @@ def test_only_the_chats_paths_are_forwarded():
 def test_debians_nginx_accepts_the_rendered_config(tmp_path: Path):
     binary = nginx_binary()
     if binary is None:
-        pytest.skip("nginx is not installed (.ci/run installs Debian's nginx-light)")
+        missing("nginx is not installed (.ci/run installs Debian's nginx-light)")
     conf = write_standalone(TWO, tmp_path)
     check = subprocess.run([binary, "-t", "-p", str(tmp_path), "-c", str(conf)],
                            capture_output=True, text=True, timeout=30)
