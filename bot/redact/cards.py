@@ -77,9 +77,9 @@ def find(text: str, context: Context) -> tuple[list[Secret], CardStart | None]:
         if _starts_a_card(text, m, digits, pieces, context):
             found.append(Secret(CARD, m.start(), m.end()))
             carried = CardStart.of(digits) if ends_text else carried
-        elif ends_text and _read_out(digits, pieces):
-            # Not redacted (the first 8 digits name the bank, not the card), but the rest
-            # is recognised if it comes next.
+        elif ends_text and (_read_out(digits, pieces) or _run_of_groups(digits, pieces)):
+            # Not redacted (the first 8 digits name the bank, not the card; a lone 8-digit
+            # run may be an order number), but the rest is recognised if it comes next.
             carried = CardStart.of(digits)
     found += _details(text, found, context)
     return found, carried
@@ -116,6 +116,11 @@ def _starts_a_card(text: str, m: re.Match[str], digits: str, pieces: list[tuple[
 def _read_out(digits: str, pieces: list[tuple[int, int]]) -> bool:
     """Two or three four-digit groups, as the start of a card number is read out."""
     return 2 <= len(pieces) <= 3 and all(e - s == 4 for s, e in pieces) and digits[0] != "0"
+
+
+def _run_of_groups(digits: str, pieces: list[tuple[int, int]]) -> bool:
+    """Two or three four-digit groups typed without spaces: "45391488"."""
+    return len(pieces) == 1 and len(digits) in (8, 12) and digits[0] != "0"
 
 
 def _details(text: str, cards: list[Secret], context: Context) -> list[Secret]:

@@ -101,7 +101,14 @@ def find(text: str, context: Context) -> tuple[list[Secret], int]:
             count = last - first + 1
             if count < MAX_SEED_WORDS and _ends(text, run[last].end):
                 carried = count  # ends the message: the rest may follow
-        i = max(run_end, last_hit + 1)
+            i = max(run_end, last_hit + 1)
+        elif i < run_end - 1 < len(toks) - 1 and toks[run_end - 1].hit:
+            # The run ended at a sentence end after a longer sentence ("my seed phrase is
+            # abandon . ability . able ..."): its last word may begin a list of one-word
+            # sentences, so it is read again as the start of a run.
+            i = run_end - 1
+        else:
+            i = max(run_end, last_hit + 1)
     return found, carried
 
 
