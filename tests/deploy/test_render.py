@@ -3,13 +3,17 @@ placeholder filled and nginx's own $variables untouched."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 
-from deploy.nginx.edge import nginx_binary
+from bench.stacks import free_port
+from deploy.nginx.edge import Edge, nginx_binary
 from deploy.nginx.render import SITE, EdgeSettings, render_site, write_standalone
 from tests.support.services import missing
 
@@ -52,3 +56,22 @@ def test_debians_nginx_accepts_the_rendered_config(tmp_path: Path):
                            capture_output=True, text=True, timeout=30)
     assert check.returncode == 0, check.stderr
     assert "test is successful" in check.stderr
+
+
+def test_with_every_instance_down_the_edge_answers_503_in_the_users_language(tmp_path: Path):
+    if nginx_binary() is None:
+        missing("nginx is not installed (.ci/run installs Debian's nginx-light)")
+    nobody = free_port()  # nothing listens there
+    with Edge(port=free_port(), rasa_ports=(nobody,), prefix=tmp_path) as edge:
+        answers = {}
+        for language in ("en", "sv"):
+            request = urllib.request.Request(f"{edge.url}/webhooks/rest/webhook",
+                                             data=b'{"message": "hello"}',
+                                             headers={"Accept-Language": language})
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request, timeout=30)
+            answers[language] = (refused.value.code, json.loads(refused.value.read()))
+    assert answers["en"] == (503, {"error": "unavailable", "message": (
+        "The chat is not available right now. Please try again in a few minutes.")})
+    assert answers["sv"][0] == 503
+    assert answers["sv"][1]["message"].startswith("Chatten är inte tillgänglig just nu")
