@@ -17,6 +17,7 @@ import pytest
 from bench.stacks import free_port
 from bot.channels.identity import issue_token
 from deploy.nginx.edge import Edge, nginx_binary
+from tests.support.chat import websocket_hello
 from tests.support.services import missing
 
 pytestmark = pytest.mark.e2e
@@ -143,21 +144,6 @@ def test_socket_io_upgrades_to_a_websocket_through_the_edge(stack, edge):
     account = "acct-edge-socket"
     url = f"{edge.url}/socket.io/?EIO=4&transport=websocket"
 
-    async def chat(origin: str) -> list[str]:
-        frames: list[str] = []
-        async with aiohttp.ClientSession() as session, session.ws_connect(
-                url, headers={"Origin": origin}) as ws:
-            assert (await ws.receive(timeout=10)).data.startswith("0{")  # engine.io open
-            await ws.send_str("40" + json.dumps({"token": token_for(stack, account)}))
-            await ws.send_str('42["session_request",{}]')
-            await ws.send_str('42["user_uttered",{"message":"hello"}]')
-            while not any("bot_uttered" in f for f in frames):
-                frame = (await ws.receive(timeout=60)).data
-                if frame == "2":  # engine.io ping
-                    await ws.send_str("3")
-                frames.append(frame)
-        return frames
-
     async def foreign() -> int:
         async with aiohttp.ClientSession() as session:
             try:
@@ -168,7 +154,7 @@ def test_socket_io_upgrades_to_a_websocket_through_the_edge(stack, edge):
 
     # The page's own origin as the browser sees it: the edge's host and port, which
     # nginx passes on (Host, X-Forwarded-Host) for Rasa's Origin check.
-    frames = asyncio.run(chat(edge.url))
+    frames = asyncio.run(websocket_hello(url, token_for(stack, account), {"Origin": edge.url}))
     assert any(f.startswith("40{") for f in frames)  # socket.io connected, token accepted
     assert f'42["session_confirm","{account}"]' in frames
     assert user_texts(stack, account) == ["hello"]

@@ -16,11 +16,11 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import aio_pika
-import aiohttp
 import socketio
 from sqlalchemy import create_engine, text
 
 from bot.desk import Desk, make_engine
+from tests.support.chat import websocket_hello
 from tests.support.scaled import say, token
 
 HACKED = ["my account was hacked",
@@ -207,23 +207,8 @@ def test_socketio_through_the_balancer_sticks_to_one_instance(scaled):
 def test_websocket_through_the_balancer(scaled):
     """The chat page's transport: engine.io over a WebSocket, proxied frame by frame."""
     account = "acct-scale-websocket"
-
-    async def chat() -> list[str]:
-        url = f"{scaled.url}/socket.io/?EIO=4&transport=websocket"
-        frames: list[str] = []
-        async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
-            assert (await ws.receive(timeout=10)).data.startswith("0{")  # engine.io open
-            await ws.send_str("40" + json.dumps({"token": token(scaled, account)}))
-            await ws.send_str('42["session_request",{}]')
-            await ws.send_str('42["user_uttered",{"message":"hello"}]')
-            while not any("bot_uttered" in f for f in frames):
-                frame = (await ws.receive(timeout=60)).data
-                if frame == "2":  # engine.io ping
-                    await ws.send_str("3")
-                frames.append(frame)
-        return frames
-
-    frames = asyncio.run(chat())
+    url = f"{scaled.url}/socket.io/?EIO=4&transport=websocket"
+    frames = asyncio.run(websocket_hello(url, token(scaled, account)))
     assert any(f.startswith("40{") for f in frames)  # socket.io connected, token accepted
     assert f'42["session_confirm","{account}"]' in frames
 

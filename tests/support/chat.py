@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import aiohttp
 import socketio
 
 
@@ -125,3 +126,23 @@ def raw_post(stack, path: str, headers: dict[str, str], body: bytes, declared: i
         return answer.status, json.loads(answer.read())
     finally:
         connection.close()
+
+
+async def websocket_hello(url: str, token: str, headers: dict[str, str] | None = None
+                          ) -> list[str]:
+    """The chat page's transport used raw: engine.io over a WebSocket at `url`
+    (".../socket.io/?EIO=4&transport=websocket"), signed in with `token`, "hello" sent;
+    every frame until the bot's answer."""
+    frames: list[str] = []
+    async with aiohttp.ClientSession() as session, session.ws_connect(
+            url, headers=headers or {}) as ws:
+        assert (await ws.receive(timeout=10)).data.startswith("0{")  # engine.io open
+        await ws.send_str("40" + json.dumps({"token": token}))
+        await ws.send_str('42["session_request",{}]')
+        await ws.send_str('42["user_uttered",{"message":"hello"}]')
+        while not any("bot_uttered" in f for f in frames):
+            frame = (await ws.receive(timeout=60)).data
+            if frame == "2":  # engine.io ping
+                await ws.send_str("3")
+            frames.append(frame)
+    return frames
