@@ -69,7 +69,7 @@ test: install
 # No trained model, no servers started (markers come from fixtures: tests/conftest.py).
 .PHONY: test-fast
 test-fast: install
-	$(BIN)/python -m pytest -m "not rasa and not e2e"
+	$(BIN)/python -m pytest -m "not rasa and not e2e and not slow"
 
 clean:
 	rm -rf models var .pytest_cache

@@ -21,12 +21,18 @@ pytest_plugins = [
 ]
 
 # A test that uses one of these fixtures (directly or through another) gets the marker:
-# `make test-fast` deselects `rasa` (a trained model) and `e2e` (real servers).
+# `make test-fast` deselects `rasa` (a trained model), `e2e` (real Rasa and action
+# servers) and `slow` (a console server, an action server or a browser of its own).
 MARKER_BY_FIXTURE = {
     "trained_model": "rasa",
     "stack": "e2e",
     "fault_stack": "e2e",
     "scaled": "e2e",
+    "console": "slow",
+    "action_server": "slow",
+    "site": "slow",
+    "chat_page": "slow",
+    "browser": "slow",
 }
 
 

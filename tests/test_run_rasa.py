@@ -7,6 +7,10 @@ import os
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.slow  # starts a Rasa process of its own
+
 CHECK = """
 import sys
 sys.argv = ["rasa", "--version"]

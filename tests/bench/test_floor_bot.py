@@ -6,9 +6,12 @@ from __future__ import annotations
 import asyncio
 
 import aiohttp
+import pytest
 
 from bench import conversations, stacks
 from bench.loadgen import send
+
+pytestmark = pytest.mark.slow  # starts a Rasa process of its own
 
 
 def test_floor_bot_answers_its_conversation():

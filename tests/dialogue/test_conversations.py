@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.support.tools import ROOT, run_tool
 
 
+@pytest.mark.slow  # Rasa's validator in a process
 def test_rasa_data_validate_is_clean():
     result = run_tool("rasa", "data", "validate", "--domain", "domain", "--data", "data",
                       "--config", "config.yml", "--fail-on-warnings")

@@ -62,6 +62,7 @@ def test_install_refuses_an_unproven_rasa_with_a_log_line(monkeypatch, caplog):
     assert '"event": "rasa_patches_refused"' in caplog.text
 
 
+@pytest.mark.slow  # a Python process that loads Rasa
 def test_run_rasa_stops_an_unproven_rasa_before_it_starts():
     done = _run(FAKE_VERSION)
     assert _lines(done, "EXIT") == ["EXIT 2"], done.stderr[-2000:]
@@ -70,12 +71,14 @@ def test_run_rasa_stops_an_unproven_rasa_before_it_starts():
     assert _lines(done, "PATCHED") == ["PATCHED 0"]
 
 
+@pytest.mark.slow  # a Python process that loads Rasa
 def test_run_rasa_installs_every_patch():
     done = _run(SHOW_PATCHED)
     assert "Rasa Version" in done.stdout, done.stderr[-2000:]
     assert _lines(done, "PATCHED") == [f"PATCHED {len(rasa_patches.MODULES)}"]
 
 
+@pytest.mark.slow  # a Python process that loads Rasa
 def test_the_kill_switch_installs_nothing_even_on_an_unproven_rasa():
     done = _run(FAKE_VERSION, SUPPORTBOT_RASA_PATCHES="0")
     assert "Rasa Version" in done.stdout, done.stderr[-2000:]

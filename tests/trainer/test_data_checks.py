@@ -189,6 +189,7 @@ def test_near_duplicates_across_intents_are_found(tmp_path: Path) -> None:
     assert 0.8 <= pairs[0][0] < 1
 
 
+@pytest.mark.slow  # every pair of the real data; Rasa's validator
 def test_the_near_duplicate_prefilter_loses_no_pair() -> None:
     """Brute force over the real data agrees with the size-banded search."""
     examples = load_examples(PROJECT_ROOT / "data", PROJECT_ROOT)[::3]
@@ -350,6 +351,7 @@ def test_validate_command_exit_codes_and_json(
     assert code == 1
 
 
+@pytest.mark.slow  # every pair of the real data; Rasa's validator
 def test_the_real_data_passes_with_rasa(capsys: pytest.CaptureFixture[str]) -> None:
     """The trainers' gate on today's data: `rasa data validate` (for real) and our checks."""
     code, out = _run(["validate", "--json"], capsys)
