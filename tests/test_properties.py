@@ -34,8 +34,9 @@ from actions.report_form import (
 from actions.session import ActionCheckSuspensionEachMessage
 from actions.status import ActionCheckStatus
 from bot.channels.guard import Limits, screen
-from bot.redact import bip39_words, luhn_ok
+from bot.redact import bip39_words
 from tests.support.actions import DOMAIN, INITIAL_SLOTS
+from tests.support.redact_variants import luhn_complete
 
 INTENTS = sorted({*CATEGORY_BY_INTENT, "request_human", "check_appeal_status", "faq",
                   "inform", "greet", "affirm", "insult", "nlu_fallback", "restart",
@@ -79,14 +80,10 @@ seed_phrases = st.builds(
 )
 
 
-def _luhn_complete(body: str) -> str:
-    return next(body + d for d in string.digits if luhn_ok(body + d))
-
-
 cards = st.builds(
     lambda digits, sep: sep.join(digits[i:i + 4] for i in range(0, len(digits), 4)),
     st.integers(12, 18).flatmap(lambda n: st.text(string.digits, min_size=n, max_size=n))
-    .filter(lambda d: d[0] != "0").map(_luhn_complete),
+    .filter(lambda d: d[0] != "0").map(luhn_complete),
     st.sampled_from(["", " ", "-"]),
 )
 private_keys = st.builds(lambda h: f"my private key is {h}",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from bot.redact.context import CARD, CardStart, Context, Secret
+from bot.redact.context import CARD, CardStart, Context, Secret, luhn_sum
 
 # Digit groups joined by one space, dash or dot: the candidates for a card number.
 _GROUPS = re.compile(r"(?<![\w.,])\d+(?:[ .\-]\d+)*(?![\w]|[.,]\d)")
@@ -43,13 +43,7 @@ MAX_START_DIGITS = 12  # longer is a whole number, and failed the Luhn check
 
 
 def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 1:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
+    return luhn_sum(digits) % 10 == 0
 
 
 def _is_card(digits: str) -> bool:

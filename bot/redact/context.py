@@ -31,6 +31,19 @@ class Secret:
     end: int
 
 
+def luhn_sum(digits: str, doubled_when: int = 1) -> int:
+    """The Luhn sum of `digits`, doubling those whose position from the right (0-based)
+    has parity `doubled_when`: 1 for a whole number, 0 for the start of one whose rest
+    has an odd number of digits."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == doubled_when:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total
+
+
 @dataclass(frozen=True)
 class CardStart:
     """The first digits of a card number, as Luhn partial sums (mod 10).
@@ -44,29 +57,14 @@ class CardStart:
 
     @classmethod
     def of(cls, digits: str) -> CardStart:
-        def contribution(doubled_when: int) -> int:
-            total = 0
-            for i, ch in enumerate(reversed(digits)):
-                d = int(ch)
-                if i % 2 == doubled_when:
-                    d = d * 2 - 9 if d > 4 else d * 2
-                total += d
-            return total % 10
-
         # Rest of even length: the first digits keep their parity (last one undoubled).
-        return cls(len(digits), (contribution(1), contribution(0)))
+        return cls(len(digits), (luhn_sum(digits, 1) % 10, luhn_sum(digits, 0) % 10))
 
     def completes(self, rest: str) -> bool:
         """Whether these first digits followed by `rest` are a Luhn-valid card number."""
         if not 13 <= self.length + len(rest) <= 19:
             return False
-        total = self.sums[len(rest) % 2]
-        for i, ch in enumerate(reversed(rest)):
-            d = int(ch)
-            if i % 2 == 1:
-                d = d * 2 - 9 if d > 4 else d * 2
-            total += d
-        return total % 10 == 0
+        return (self.sums[len(rest) % 2] + luhn_sum(rest)) % 10 == 0
 
 
 @dataclass(frozen=True)
