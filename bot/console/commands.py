@@ -93,22 +93,22 @@ def register(commands: Any, command: Any) -> None:
     p = command(agent_commands, "add", cmd_agent_add, "create an agent account")
     p.add_argument("name", metavar="NAME")
     p.add_argument("--role", choices=AGENT_ROLES, default="agent")
-    p.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help="read the password from the first line of stdin instead of prompting",
-    )
+    _password_stdin(p)
     p = command(agent_commands, "password", cmd_agent_password,
                 "set a new password and end the agent's console sessions")
     p.add_argument("name", metavar="NAME")
-    p.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help="read the password from the first line of stdin instead of prompting",
-    )
+    _password_stdin(p)
     p = command(agent_commands, "signout", cmd_agent_signout,
                 "end every console session of an agent")
     p.add_argument("name", metavar="NAME")
     p = command(commands, "console", cmd_console, "start the agent console (web)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
+
+
+def _password_stdin(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin instead of prompting",
+    )
