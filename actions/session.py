@@ -20,6 +20,7 @@ from actions.desk import get_desk
 from actions.filing import retry_pending_report
 from actions.safety import warn_about_secrets
 from actions.suspension import suspension_slots
+from actions.suspension_notice import refresh_suspension
 from actions.updates import tell_decisions
 from bot.language import message_language
 from bot.logs import log_event
@@ -66,25 +67,6 @@ def follow_language(tracker: Tracker) -> List[EventType]:
         return []
     tracker.slots["language"] = language
     return [SlotSet("language", language)]
-
-
-def refresh_suspension(
-    dispatcher: CollectingDispatcher, tracker: Tracker, announce_lift: bool = True
-) -> List[EventType]:
-    """Suspension slots from the registry; the notice once, and a lift when it happens."""
-    suspension = get_desk().active_suspension(tracker.sender_id)
-    slots = suspension_slots(suspension)
-    if suspension and not tracker.get_slot("suspension_notified"):
-        # Slots set by this action are not yet visible to the response's template.
-        dispatcher.utter_message(response="utter_suspension_notice", **slots)
-        slots["suspension_notified"] = True
-    elif suspension is None and tracker.get_slot("suspended"):
-        if announce_lift:
-            dispatcher.utter_message(response="utter_suspension_lifted")
-        slots["suspension_notified"] = False
-    return [
-        SlotSet(slot, value) for slot, value in slots.items() if tracker.get_slot(slot) != value
-    ]
 
 
 class ActionCheckSuspensionEachMessage(Action):

@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.desk import get_desk
+from actions.suspension_notice import refresh_suspension
 from bot.i18n import label, lang
 from bot.logs import log_event
 
@@ -49,8 +50,6 @@ class ActionTellTicketUpdates(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        from actions.session import refresh_suspension  # the session module imports us
-
         try:
             told = tell_decisions(dispatcher, tracker)
             return refresh_suspension(dispatcher, tracker, announce_lift="lifted" not in told)

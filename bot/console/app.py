@@ -3,8 +3,6 @@ CSRF, security headers."""
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import importlib
 import logging
 import uuid
@@ -19,8 +17,9 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.console import auth, csrf, filters
+from bot.console import auth, csrf, filters, views
 from bot.console.headers import NO_STORE, SECURITY_HEADERS
+from bot.console.request_context import run_sync, set_session
 from bot.console.sessions import SessionStore
 from bot.console.throttle import SignInThrottle
 from bot.console.transcript import TrackerReader, tracker_db_url
@@ -75,8 +74,6 @@ def create_app(
     app.register_middleware(_load_session, "request")
     app.register_middleware(_save_session, "response")
     app.register_middleware(_security_headers, "response")
-
-    from bot.console import views
 
     views.register(app)
 
@@ -174,38 +171,3 @@ async def _save_session(request: Request, resp: HTTPResponse) -> None:
     cookie["samesite"] = "Lax"
     if request.app.ctx.secure_cookies:
         cookie["secure"] = True
-
-
-# -- helpers for views -----------------------------------------------------------------
-
-
-def set_session(request: Request, data: dict[str, Any]) -> None:
-    request.ctx.session = data
-    request.ctx.session_changed = True
-
-
-def csrf_token(request: Request) -> str:
-    """The session's token, creating an anonymous session for the sign-in form."""
-    token = request.ctx.session.get("csrf")
-    if not isinstance(token, str):
-        token = csrf.new_token()
-        set_session(request, {**request.ctx.session, "csrf": token})
-    return token
-
-
-def render(request: Request, template: str, status: int = 200, **context: Any) -> HTTPResponse:
-    page = request.app.ctx.templates.get_template(template)
-    body = page.render(
-        agent=request.ctx.agent,
-        csrf_field=csrf.FIELD,
-        csrf_token=csrf_token(request),
-        path=request.path,
-        **context,
-    )
-    return response.html(body, status=status)
-
-
-async def run_sync(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Desk calls are blocking SQL: run them off the event loop."""
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(None, functools.partial(fn, *args, **kwargs))

@@ -12,8 +12,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.console import auth, banners, csrf
-from bot.console.app import render, run_sync, set_session
 from bot.console.banners import Refusal, error_key
+from bot.console.request_context import render, run_sync, set_session
 from bot.desk import CATEGORIES, DeskError, TicketNotFound, format_ticket_ref, parse_ticket_ref
 from bot.desk.clock import utc_now
 from bot.desk.models import SUSPENSION_CATEGORIES, TICKET_STATUSES
