@@ -21,6 +21,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from bot.channels.cli import register as register_token
+from bot.channels.outbox import Outbox
+from bot.channels.outbox import head_revision as outbox_head_revision
 from bot.console.commands import register as register_console
 from bot.desk import (
     CATEGORIES,
@@ -112,7 +114,14 @@ def agent_default() -> str:
 def cmd_db_upgrade(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
     url = desk.engine.url.render_as_string(hide_password=True)
     revision = head_revision()
-    return {"url": url, "revision": revision}, f"Database {url} is at revision {revision}."
+    outbox = Outbox.open(args.outbox)  # opening migrates it
+    outbox.engine.dispose()
+    outbox_url = outbox.engine.url.render_as_string(hide_password=True)
+    outbox_revision = outbox_head_revision()
+    data = {"url": url, "revision": revision,
+            "outbox": {"url": outbox_url, "revision": outbox_revision}}
+    return data, (f"Database {url} is at revision {revision}.\n"
+                  f"Outbox {outbox_url} is at revision {outbox_revision}.")
 
 
 def cmd_suspend(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
@@ -268,7 +277,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = command(commands, "db", None, "database maintenance")
     db_commands = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
-    command(db_commands, "upgrade", cmd_db_upgrade, "create or migrate the desk tables")
+    p = command(db_commands, "upgrade", cmd_db_upgrade,
+                "create or migrate the desk and delivery outbox tables")
+    p.add_argument("--outbox", default=None, metavar="URL",
+                   help="outbox database (default: $SUPPORTBOT_OUTBOX_URL, else beside "
+                        "the tracker store)")
 
     agent_help = "agent name (default: $USER or 'cli')"
     p = command(commands, "suspend", cmd_suspend, "suspend a user from live chat")

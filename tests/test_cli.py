@@ -8,16 +8,21 @@ from pathlib import Path
 
 import pytest
 
+from bot.channels.outbox import head_revision as outbox_head_revision
 from bot.cli import main, span
 from bot.desk import Desk
 from bot.desk.db import head_revision
 from tests.support.cli import run_cli, run_cli_json
 
 
-def test_db_upgrade_on_a_fresh_file(capsys, cli_db: str) -> None:
-    code, out, _ = run_cli(capsys, cli_db, "db", "upgrade")
+def test_db_upgrade_on_a_fresh_file(capsys, cli_db: str, tmp_path: Path) -> None:
+    outbox = f"sqlite:///{tmp_path / 'outbox.db'}"
+    code, out, _ = run_cli(capsys, cli_db, "db", "upgrade", "--outbox", outbox)
     assert code == 0 and f"revision {head_revision()}" in out
-    assert run_cli_json(capsys, cli_db, "db", "upgrade")["revision"] == head_revision()
+    assert f"revision {outbox_head_revision()}" in out
+    upgraded = run_cli_json(capsys, cli_db, "db", "upgrade", "--outbox", outbox)
+    assert upgraded["revision"] == head_revision()
+    assert upgraded["outbox"]["revision"] == outbox_head_revision()
 
 
 def test_suspend_status_lift(capsys, cli_db: str) -> None:

@@ -9,6 +9,10 @@ expire. Texts are stored redacted of secrets, like everything else we keep.
 
 Replies produced by a replay when the user is no longer connected wait in
 `delivery_replies` until the user's next message.
+
+The tables are made by Alembic (bot/desk/migrations/outbox/, a chain of its own since
+the outbox may live in another database than the desk): `supportbot db upgrade`, or
+the first Rasa instance to open the outbox.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import (
     Column,
     DateTime,
@@ -39,15 +46,17 @@ from sqlalchemy import (
 from sqlalchemy import text as sql
 from sqlalchemy.engine import Engine, make_url
 
-from bot.desk.db import make_engine
+from bot.desk.db import MIGRATIONS_DIR, alembic_config, make_engine
 from bot.redact import redact
 
 OUTBOX_URL_ENV = "SUPPORTBOT_OUTBOX_URL"
 ROOT = Path(__file__).resolve().parents[2]
 
 PENDING, CLAIMED, FAILED = "pending", "claimed", "failed"
-# pg_advisory_xact_lock key for creating the tables (any constant, unlike other keys here)
+# pg_advisory_xact_lock key for migrating the tables (any constant, unlike other keys here)
 DDL_LOCK = 0x5B0_0B0C
+VERSIONS_DIR = MIGRATIONS_DIR / "outbox"
+VERSION_TABLE = "outbox_alembic_version"
 
 metadata = MetaData()
 messages = Table(
@@ -90,6 +99,36 @@ def outbox_url() -> str:
     return f"sqlite:///{Path(parsed.database).with_name('outbox.db')}"
 
 
+def outbox_alembic_config() -> Config:
+    """The desk's Alembic environment pointed at the outbox's own chain and version table."""
+    config = alembic_config()
+    config.set_main_option("version_locations", str(VERSIONS_DIR))
+    config.set_main_option("version_table", VERSION_TABLE)
+    config.attributes["target_metadata"] = metadata
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(outbox_alembic_config()).get_current_head()
+    assert head is not None, "no outbox migrations found"
+    return head
+
+
+def migrate(engine: Engine) -> None:
+    """`alembic upgrade head` on the outbox's chain; idempotent, one process at a time."""
+    with engine.begin() as db:
+        if db.dialect.name == "postgresql":
+            # Instances starting together raced on CREATE TABLE (the loser failed on
+            # a unique violation in pg_type): one at a time, the next finds them.
+            db.execute(sql(f"SELECT pg_advisory_xact_lock({DDL_LOCK})"))
+        elif db.dialect.name == "sqlite":
+            # The write lock first: concurrent migrators wait, then see "up to date".
+            db.exec_driver_sql("BEGIN IMMEDIATE")
+        config = outbox_alembic_config()
+        config.attributes["connection"] = db
+        command.upgrade(config, "head")
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)  # naive UTC: same on both backends
 
@@ -119,12 +158,7 @@ class Admitted:
 class Outbox:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        with engine.begin() as db:
-            if db.dialect.name == "postgresql":
-                # Instances starting together raced on CREATE TABLE (the loser failed on
-                # a unique violation in pg_type): one at a time, the next finds them.
-                db.execute(sql(f"SELECT pg_advisory_xact_lock({DDL_LOCK})"))
-            metadata.create_all(db)
+        migrate(engine)  # idempotent and fast: a fresh machine just works, as the desk does
 
     @classmethod
     def open(cls, url: str | None = None) -> Outbox:

@@ -1,4 +1,10 @@
-"""Alembic environment for the desk; run through bot.desk.db.migrate()."""
+"""Alembic environment for the desk and the delivery outbox; run through
+bot.desk.db.migrate() and bot.channels.outbox.migrate().
+
+Each has its own chain of versions: versions/ for the desk (table alembic_version) and
+outbox/ for the outbox (table outbox_alembic_version), since the outbox may live in
+another database. The caller's config says which (version_locations, version_table).
+"""
 
 from __future__ import annotations
 
@@ -24,7 +30,12 @@ def run_migrations() -> None:
 
 
 def _run(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=metadata)
+    config = context.config
+    context.configure(
+        connection=connection,
+        target_metadata=config.attributes.get("target_metadata", metadata),
+        version_table=config.get_main_option("version_table") or "alembic_version",
+    )
     with context.begin_transaction():
         context.run_migrations()
 
