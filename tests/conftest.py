@@ -9,6 +9,7 @@ import pytest
 
 from bot import rasa_patches
 from bot.serve import Stack, write_endpoints
+from bot.settings import get_settings
 from tests.support.tools import ROOT, free_port, run_tool
 
 # Rasa run inside the test process is patched as bot/run_rasa.py patches the servers'.
@@ -50,6 +51,15 @@ def _isolated_rasa_api():
         patch.setenv("SUPPORTBOT_RASA_TOKEN", "test-token")
         patch.setenv("SUPPORTBOT_ACTIONS_TOKEN", "test-actions-token-" + "a" * 32)
         yield
+
+
+@pytest.fixture(autouse=True)
+def _settings_read_per_test():
+    """Each test's code reads the environment as the test left it (monkeypatch.setenv
+    before the first use): the process's cached settings are dropped around it."""
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")
