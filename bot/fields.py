@@ -10,6 +10,7 @@ import re
 
 from bot.redact import Context, redact
 from bot.redact.keys import is_key
+from bot.redact.txids import LONG, SHORT_FORMS, shorten
 
 # Form answers were screened by the channel already: a 64-hex there with no word about
 # it was judged a transaction id, and stays one.
@@ -62,6 +63,7 @@ TX_ID_FORMS = (
     r"0x[0-9a-fA-F]{64}",  # EVM chains
     r"[0-9a-fA-F]{64}",  # Bitcoin, Tron, XRP, Cardano, Litecoin ...
     r"[1-9A-HJ-NP-Za-km-z]{86,88}",  # Solana signatures (base58)
+    *SHORT_FORMS,  # what redaction keeps of each (bot.redact.txids)
 )
 _TX_PATTERNS = [re.compile(rf"\b{form}\b") for form in TX_ID_FORMS]
 # An amount: decimal comma or point, thousands grouped by a space or a no-break space.
@@ -93,13 +95,15 @@ def find_network(text: str, answering: bool = False) -> str | None:
 
 
 def find_tx_id(text: str) -> str | None:
-    """The first transaction id in `text`; never a private key. A 64-hex is a key by the
-    words around it ("my private key ..."), judged as an answer to "what is the tx id?"
-    (bot.redact.keys): with no word about it, it answers the question."""
+    """The first transaction id in `text`, in its short form (bot.redact.txids); never a
+    private key. A 64-hex is a key by the words around it ("my private key ..."), judged
+    as an answer to "what is the tx id?" (bot.redact.keys): with no word about it, it
+    answers the question."""
     for pattern in _TX_PATTERNS:
         for match in pattern.finditer(text):
             if not is_key(text, match.start(), match.end(), AS_TX_ID_ANSWER):
-                return match.group(0)
+                found = match.group(0)
+                return shorten(found) if LONG.fullmatch(found) else found
     return None
 
 

@@ -142,10 +142,7 @@ def test_card_numbers_are_redacted(text: str, expected: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        # transaction ids and addresses are what agents need: they survive
-        f"tx hash {TX_ETH} still not credited",
-        f"txid {TX_BTC}",
-        f"my withdrawal {TX_BTC} never arrived, the key question is where it went",
+        # addresses are what agents need: they survive
         "withdrawal to bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq of 0.015 btc",
         "sent to 0x71C7656EC7ab88b098defB751B7401B5f6d8976F on ERC20",
         "TRC20 address TN3W4H6rK2ce4vX9YnFQHwKENnHjoxb3m9",
@@ -176,13 +173,36 @@ def test_ordinary_messages_are_left_alone(text: str) -> None:
     assert find_secrets(text) == []
 
 
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        (f"tx hash {TX_ETH} still not credited", "tx hash 0x5c504ed4…a1b22060 still not credited"),
+        (f"txid {TX_BTC}", "txid f4184fc5…831e9e16"),
+        (f"my withdrawal {TX_BTC} never arrived, the key question is where it went",
+         "my withdrawal f4184fc5…831e9e16 never arrived, the key question is where it went"),
+        # a Solana signature, and a Solana key pair as wallets export it: the same shape
+        ("sig " + "5" + "K" * 87, "sig 5KKKKKKK…KKKKKKKK"),
+        ("tx 0X" + TX_BTC.upper(), "tx 0xF4184FC5…831E9E16"),
+    ],
+)
+def test_tx_ids_are_kept_short_never_whole(text: str, kept: str) -> None:
+    """A key mistaken for a tx id is then no key: 16 of its 64 digits."""
+    assert redact(text) == kept
+    assert find_secrets(text) == []
+
+
+def test_a_short_tx_id_is_left_as_it_is() -> None:
+    text = "txid f4184fc5…831e9e16 or f4184fc5...831e9e16"
+    assert redact(text) == text
+
+
 def test_several_secrets_in_one_message() -> None:
     text = (
         f"hacked!! seed {SEED_12}, password: Tr0ub4dor&3, 2fa code 123456, tx {TX_ETH} for 0.5 ETH"
     )
     assert redact(text) == (
         "hacked!! seed [redacted seed phrase], password: [redacted password] "
-        f"2fa code [redacted code], tx {TX_ETH} for 0.5 ETH"
+        "2fa code [redacted code], tx 0x5c504ed4…a1b22060 for 0.5 ETH"
     )
 
 

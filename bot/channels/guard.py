@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from bot.language import detect_language, other_language
-from bot.redact import FIRST_SIGHT, cut, scan
+from bot.redact import FIRST_SIGHT, cut, kinds, scan
 from bot.redact.window import SecretWindow
 
 # Kept: tab and newline (people paste lists). Removed: other C0/C1 controls, bidi
@@ -105,7 +105,7 @@ def redact_text(
     found = scan(text, replace(context, bare_hex_is_key=True, expecting_tx_id=expecting_tx_id))
     if window is not None and sender:
         window.remember(sender, found.carry)
-    return cut(text, found.secrets), tuple(dict.fromkeys(s.kind for s in found.secrets))
+    return cut(text, found.secrets), kinds(found.secrets)
 
 
 # An oversize message is not processed, but a secret in it was still sent: scan this much

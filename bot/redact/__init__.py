@@ -8,6 +8,8 @@ What counts as a secret (each module says how it decides):
 - private keys (bot.redact.keys): WIF, xprv..., 64 hex decided by the words around;
 - one-time codes (bot.redact.codes), passwords and PINs (bot.redact.passwords);
 - card numbers with their expiry and CVV (bot.redact.cards).
+What is judged a transaction id is kept short, never whole (bot.redact.txids): a key
+mistaken for one is then no key.
 
 Detection reads a folded copy of the text (bot.redact.text: Unicode spaces, dashes and
 fullwidth digits as ASCII, same offsets); overlapping finds are merged, then cut out of
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.redact import cards, codes, keys, passwords, seeds
+from bot.redact import cards, codes, keys, passwords, seeds, txids
 from bot.redact.cards import luhn_ok
 from bot.redact.context import (
     AGAIN,
@@ -44,14 +46,14 @@ from bot.redact.text import fold
 
 __all__ = [
     "AGAIN", "CARD", "CODE", "FIRST_SIGHT", "KEY", "KINDS", "PASSWORD", "SEED", "Context",
-    "Scan", "Secret", "bip39_words", "find_secrets", "luhn_ok", "placeholder", "redact",
-    "redact_with_kinds", "scan",
+    "Scan", "Secret", "bip39_words", "cut", "find_secrets", "kinds", "luhn_ok", "placeholder",
+    "redact", "redact_with_kinds", "scan",
 ]
 
 
 @dataclass(frozen=True)
 class Scan:
-    secrets: list[Secret]  # sorted, merged
+    secrets: list[Secret]  # sorted, merged; tx ids among them, to be kept short
     carry: Context  # what the sender's next message is read with
 
 
@@ -78,7 +80,8 @@ def scan(text: str, context: Context = AGAIN) -> Scan:
         hex_digits=keys.carried_hex(folded, context),
         card_start=card_start,
     )
-    found = _merge(key_found + seed_found + card_found + password_found + code_found)
+    secrets = key_found + seed_found + card_found + password_found + code_found
+    found = _merge(secrets + txids.find(folded, secrets))
     return Scan(found, carry)
 
 
@@ -95,25 +98,33 @@ def _merge(candidates: list[Secret]) -> list[Secret]:
 
 
 def find_secrets(text: str, context: Context = AGAIN) -> list[Secret]:
-    """Secrets in `text`, sorted; overlapping finds merged."""
-    return scan(text, context).secrets
+    """Secrets in `text`, sorted; overlapping finds merged (tx ids are no secret)."""
+    return [s for s in scan(text, context).secrets if s.kind in KINDS]
 
 
 def cut(text: str, secrets: list[Secret]) -> str:
+    """Each secret replaced by its placeholder, each tx id by its short form."""
     out, position = [], 0
     for secret in secrets:
-        out += [text[position : secret.start], placeholder(secret.kind)]
+        found = text[secret.start : secret.end]
+        out += [text[position : secret.start],
+                txids.shorten(found) if secret.kind == TX else placeholder(secret.kind)]
         position = secret.end
     out.append(text[position:])
     return "".join(out)
 
 
+def kinds(secrets: list[Secret]) -> tuple[str, ...]:
+    """The kinds of secret among `secrets`, in order of appearance (a tx id is none)."""
+    return tuple(dict.fromkeys(s.kind for s in secrets if s.kind in KINDS))
+
+
 def redact_with_kinds(text: str, context: Context = AGAIN) -> tuple[str, tuple[str, ...]]:
     """(text with placeholders, the kinds found in order of appearance)."""
-    secrets = find_secrets(text, context)
-    return cut(text, secrets), tuple(dict.fromkeys(s.kind for s in secrets))
+    secrets = scan(text, context).secrets
+    return cut(text, secrets), kinds(secrets)
 
 
 def redact(text: str, context: Context = AGAIN) -> str:
     """`text` with every secret replaced by a placeholder such as "[redacted password]"."""
-    return cut(text, find_secrets(text, context)) if text else text
+    return cut(text, scan(text, context).secrets) if text else text

@@ -9,6 +9,7 @@ from actions.report_form import (
 from tests.support.actions import responses, run, slot_events, tracker
 
 TX = "0x" + "ab" * 32
+SHORT = "0xabababab…abababab"  # what is kept of a tx id
 
 
 def test_start_report_gives_category_advice_and_sets_category():
@@ -24,7 +25,7 @@ def test_start_report_prefills_details_given_unasked():
     text = f"I withdrew 250 USDT on TRC20 and it never arrived, tx {TX}"
     slots = slot_events(run(ActionStartReport(), tracker(text, "report_missing_withdrawal"))[0])
     assert (slots["asset"], slots["network"], slots["amount"], slots["tx_id"]) == (
-        "USDT", "TRC20", "250", TX)
+        "USDT", "TRC20", "250", SHORT)
 
 
 def test_prefill_only_fills_what_the_category_asks():
@@ -80,7 +81,7 @@ def test_unreadable_amount_is_asked_again():
 
 
 def test_valid_tx_id_is_kept():
-    assert slot_events(_validate("tx_id", f"here: {TX}")[0])["tx_id"] == TX
+    assert slot_events(_validate("tx_id", f"here: {TX}")[0])["tx_id"] == SHORT
 
 
 def test_invalid_tx_id_is_asked_again():

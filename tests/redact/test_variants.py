@@ -10,11 +10,13 @@ from bot import fields
 from bot.channels.guard import redact_text
 from bot.redact import FIRST_SIGHT, Context, find_secrets, redact
 from bot.redact.context import CardStart
+from bot.redact.txids import shorten
 from bot.redact.window import SecretWindow
 
 SEED = "abandon ability able about above absent absorb abstract absurd abuse access accident"
 KEY = "3a1076bf45ab87712ad64ccb3b10217737f7faacbf2872e88fdd9a537d8fe266"
 TX = "f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16"
+SHORT = shorten(TX)  # what is kept of a tx id: never enough to be a key
 CARD = "4539 1488 0343 6467"
 
 
@@ -69,8 +71,8 @@ def test_a_hex_key_split_over_two_messages():
 
 
 def test_a_hex_answering_the_tx_id_question_is_a_tx_id_unless_called_a_key():
-    assert conversation(TX, expecting_tx_id=True) == [TX]
-    assert conversation(f"here it is {TX}", expecting_tx_id=True) == [f"here it is {TX}"]
+    assert conversation(TX, expecting_tx_id=True) == [SHORT]
+    assert conversation(f"here it is {TX}", expecting_tx_id=True) == [f"here it is {SHORT}"]
     assert conversation(f"my private key is {KEY}", expecting_tx_id=True) == [
         "my private key is [redacted private key]"]
     # "Here is my key" announced in the message before: the user said so.
@@ -78,18 +80,21 @@ def test_a_hex_answering_the_tx_id_question_is_a_tx_id_unless_called_a_key():
         "[redacted private key]")
     # The words decide outside the form too.
     assert conversation(f"my withdrawal {TX} never arrived") == [
-        f"my withdrawal {TX} never arrived"]
-    assert conversation("the tx hash is:", TX) == ["the tx hash is:", TX]
+        f"my withdrawal {SHORT} never arrived"]
+    assert conversation("the tx hash is:", TX) == ["the tx hash is:", SHORT]
 
 
 def test_the_tx_id_slot_never_holds_a_key():
-    assert fields.find_tx_id(TX) == TX
-    assert fields.find_tx_id(f"0x{TX}") == f"0x{TX}"
+    assert fields.find_tx_id(TX) == SHORT
+    assert fields.find_tx_id(f"0x{TX}") == f"0x{SHORT}"
+    # A bare key typed where the form asks for the tx id is kept as 16 of its 64 digits.
+    assert fields.find_tx_id(KEY) == shorten(KEY) and KEY[8:56] not in fields.find_tx_id(KEY)
+    assert fields.find_tx_id(SHORT) == SHORT
     assert fields.find_tx_id(f"my private key {KEY}") is None
     assert fields.find_tx_id(f"it's the key from my wallet app: {KEY}") is None
-    assert fields.find_tx_id(f"private key {KEY}, the tx: {TX}") == TX
+    assert fields.find_tx_id(f"private key {KEY}, the tx: {TX}") == SHORT
     assert "tx_id" not in fields.prefill(f"my private key {KEY}, my deposit is gone")
-    assert fields.prefill(f"my deposit {TX} never arrived")["tx_id"] == TX
+    assert fields.prefill(f"my deposit {TX} never arrived")["tx_id"] == SHORT
 
 
 def test_free_text_slots_are_redacted():
@@ -182,7 +187,7 @@ def test_cvv_and_expiry_in_the_next_message():
     "the code never arrived on my phone", "I got 3 numbers wrong",
 ])
 def test_ordinary_messages_pass(text):
-    assert conversation(text) == [text]
+    assert conversation(text) == [text.replace(TX, SHORT)]
 
 
 def test_ordinary_messages_after_an_announcement_pass():

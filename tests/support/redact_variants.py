@@ -24,9 +24,6 @@ class Variant:
     messages: tuple[str, ...]
     needles: tuple[str, ...]  # regexes over stored text, normalised by `normalise`
     digits: tuple[str, ...] = ()  # digit strings searched among a cell's digits only
-    # A bare 64-hex: where the bot asks for the tx id it is taken as one (by design,
-    # bot.redact.keys), so it is tried only outside that question.
-    bare_hex: bool = False
 
 
 WORDS = sorted(bip39_words())
@@ -97,7 +94,7 @@ def private_keys(draw) -> Variant:
     needles = (key.lower(), key[32:].lower())
     if form != "split":  # unannounced, the first half (128 bits) alone is stored
         needles += (key[:32].lower(),)
-    return Variant("key", messages, needles, bare_hex=form in ("bare", "0x"))
+    return Variant("key", messages, needles)
 
 
 @st.composite
