@@ -18,14 +18,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.abuse import note_abuse
 from actions.desk import get_desk
 from actions.filing import retry_pending_report
+from actions.review_inbox import DEFAULT_THRESHOLD as REVIEW_THRESHOLD
+from actions.review_inbox import record_if_unsure
 from actions.safety import warn_about_secrets
 from actions.suspension import suspension_slots
 from actions.suspension_notice import refresh_suspension
 from actions.updates import tell_decisions
 from bot.language import message_language
 from bot.logs import log_event
-from bot.trainer.review import DEFAULT_THRESHOLD as REVIEW_THRESHOLD
-from bot.trainer.review import record_if_unsure
 
 logger = logging.getLogger(__name__)
 

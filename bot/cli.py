@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import sys
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -40,9 +39,10 @@ from bot.desk.models import OUTCOMES, TICKET_STATUSES
 from bot.desk.records import to_plain
 from bot.notify import push_ticket_update
 from bot.retention.tracker import register as register_retention
+from bot.terminal import clean, table
 from bot.trainer.cli import register as register_eval
-from bot.trainer.data_checks import register as register_validate
 from bot.trainer.review import register as register_review
+from bot.trainer.validate import register as register_validate
 
 PROG = "supportbot"
 # A handler returns (data for --json, text for people).
@@ -52,34 +52,11 @@ Handler = Callable[[Desk, argparse.Namespace], "tuple[Any, str]"]
 # -- formatting ----------------------------------------------------------------------
 
 
-def clean(value: Any) -> str:
-    """Printable text: user-supplied strings must not drive the agent's terminal
-    (ANSI escapes, bidi overrides, newlines)."""
-    if value is None:
-        return "-"
-    text = str(value)
-    return "".join(
-        ch.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
-        else ch
-        for ch in text
-    )
-
-
 def due_text(ticket: TicketInfo, now: datetime) -> str:
     if ticket.status == "resolved":
         return "-"
     left = ticket.response_due_at - now
     return f"overdue {span(left)}" if left.total_seconds() < 0 else f"in {span(left)}"
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    lines = [headers, *rows]
-    return "\n".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
-        for line in lines
-    )
 
 
 def ticket_table(tickets: Sequence[TicketInfo], now: datetime) -> str:

@@ -64,18 +64,16 @@ def test_language_follows_clear_messages_and_keeps_through_unclear_ones(actions_
 
 
 def test_unsure_message_lands_in_the_review_inbox_redacted(actions_desk):
-    from bot.trainer.review import list_items
-
     tr = tracker("uh my password is hunter2 and the thing is weird", "nlu_fallback")
     tr.latest_message["intent"]["confidence"] = 0.41
     tr.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.41},
                                            {"name": "report_account_hacked", "confidence": 0.3}]
     run(ActionCheckSuspensionEachMessage(), tr)
-    [item] = list_items(actions_desk)
+    [item] = actions_desk.review_items()
     assert item.sender_id == "acct-1001"
     assert item.predicted_intent == "report_account_hacked"
     assert "hunter2" not in item.text and "redacted" in item.text
 
     sure = tracker("my account was hacked", "report_account_hacked", message_id="m2")
     run(ActionCheckSuspensionEachMessage(), sure)  # confident: not for review
-    assert len(list_items(actions_desk)) == 1
+    assert len(actions_desk.review_items()) == 1

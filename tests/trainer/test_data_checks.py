@@ -13,25 +13,21 @@ import pytest
 
 from bot.cli import main
 from bot.desk.db import PROJECT_ROOT
-from bot.trainer import data_checks
+from bot.trainer import rasa_validate
 from bot.trainer.data_checks import (
     ERROR,
     WARNING,
-    Options,
     check_duplicates,
     check_imbalance,
     check_response_languages,
     check_too_few,
     count_examples,
-    jaccard,
-    load_examples,
-    load_responses,
     near_duplicate_pairs,
-    normalise,
-    rasa_warnings,
-    trigrams,
-    validate,
 )
+from bot.trainer.nlu_data import domain_intents, load_examples, load_responses
+from bot.trainer.rasa_validate import rasa_warnings
+from bot.trainer.similarity import jaccard, normalise, trigrams
+from bot.trainer.validate import Options, validate
 
 EN_NLU = """\
 version: "3.1"
@@ -211,7 +207,7 @@ def test_the_near_duplicate_prefilter_loses_no_pair() -> None:
 def test_counts_per_language_faq_topics_one_by_one(tmp_path: Path) -> None:
     make_project(tmp_path)
     examples = load_examples(tmp_path / "data", tmp_path)
-    domain = data_checks.domain_intents(tmp_path / "domain")
+    domain = domain_intents(tmp_path / "domain")
     counts = count_examples(examples, ["en", "sv"], domain)
     assert counts == {
         "faq/deposit_time": {"en": 2, "sv": 1},
@@ -305,14 +301,14 @@ def test_a_failing_or_hanging_rasa_is_an_error(
 ) -> None:
     make_project(tmp_path)
     script = "import sys; print('YamlValidationException: bad file'); sys.exit(1)"
-    monkeypatch.setattr(data_checks, "rasa_command", lambda *a: [sys.executable, "-c", script])
+    monkeypatch.setattr(rasa_validate, "rasa_command", lambda *a: [sys.executable, "-c", script])
     report = validate(Options(root=tmp_path))
     rasa = [p for p in report.errors if p.check == "rasa"]
     assert len(rasa) == 1 and "YamlValidationException: bad file" in rasa[0].message
     assert report.rasa["returncode"] == 1
 
     hang = [sys.executable, "-c", "import time; time.sleep(30)"]
-    monkeypatch.setattr(data_checks, "rasa_command", lambda *a: hang)
+    monkeypatch.setattr(rasa_validate, "rasa_command", lambda *a: hang)
     report = validate(Options(root=tmp_path, rasa_timeout=0.5))
     assert [p.message for p in report.errors if p.check == "rasa"] == [
         "rasa data validate did not finish within 0.5 s"

@@ -1,0 +1,31 @@
+"""Text for an operator's terminal, shared by the command lines: user-supplied strings
+made harmless to print, and rows aligned into a table."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+
+def clean(value: Any) -> str:
+    """Printable text: user-supplied strings must not drive the agent's terminal
+    (ANSI escapes, bidi overrides, newlines)."""
+    if value is None:
+        return "-"
+    text = str(value)
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
+        else ch
+        for ch in text
+    )
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    lines = [headers, *rows]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
+        for line in lines
+    )
