@@ -1,19 +1,13 @@
-"""`supportbot validate`: the checks Rasa lacks, on small made-up projects and on the real
-data; `rasa data validate` itself once, for real."""
+"""The checks Rasa lacks, on small made-up projects and on the real data."""
 
 from __future__ import annotations
 
-import json
-import sys
-import textwrap
 from itertools import combinations
 from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.desk.db import PROJECT_ROOT
-from bot.trainer import rasa_validate
 from bot.trainer.data_checks import (
     ERROR,
     WARNING,
@@ -25,125 +19,8 @@ from bot.trainer.data_checks import (
     near_duplicate_pairs,
 )
 from bot.trainer.nlu_data import domain_intents, load_examples, load_responses
-from bot.trainer.rasa_validate import rasa_warnings
 from bot.trainer.similarity import jaccard, normalise, trigrams
-from bot.trainer.validate import Options, validate
-
-EN_NLU = """\
-version: "3.1"
-
-# English examples. A comment that must not confuse line numbers.
-nlu:
-- intent: greet
-  examples: |
-    - hi
-    - Hello there!
-    - [hey](greeting) you
-
-- intent: report_missing_deposit
-  # a comment between the key and the block
-  examples: |
-    - my deposit of 250 USDT is missing
-    - deposit never arrived
-    - 0.5 BTC
-    - 0,5 BTC
-"""
-
-SV_NLU = """\
-version: "3.1"
-nlu:
-- intent: greet
-  examples: |
-    - hej
-    - hej
-- intent: report_missing_deposit
-  examples: |
-    - min insättning har inte kommit
-- intent: faq/deposit_time
-  examples: |
-    - hur lång tid tar en insättning
-"""
-
-EN_FAQ = """\
-version: "3.1"
-nlu:
-- intent: faq/deposit_time
-  examples: |
-    - how long does a deposit take
-    - when will my deposit arrive
-"""
-
-DOMAIN = """\
-version: "3.1"
-intents:
-  - greet
-  - faq
-  - report_missing_deposit
-  - EXTERNAL_ticket_update
-responses:
-  utter_ok:
-    - condition: [{type: slot, name: language, value: sv}]
-      text: "Hej"
-    - text: "Hi"
-  utter_explicit_en:
-    - condition: [{type: slot, name: language, value: sv}, {type: slot, name: x, value: true}]
-      text: "Hej"
-    - condition:
-        - type: slot
-          name: language
-          value: en
-      text: "Hi"
-  utter_no_sv:
-    - text: "Hi"
-  utter_no_en:
-    - condition: [{type: slot, name: language, value: sv}]
-      text: "Hej"
-    - condition: [{type: slot, name: suspended, value: true}]
-      text: "You are suspended"
-  utter_faq/deposit_time:
-    - condition: [{type: slot, name: language, value: sv}]
-      text: "Några minuter"
-    - text: "A few minutes"
-"""
-
-
-def make_project(root: Path, en: str = EN_NLU, sv: str = SV_NLU, domain: str = DOMAIN) -> Path:
-    (root / "data" / "nlu" / "en").mkdir(parents=True)
-    (root / "data" / "nlu" / "sv").mkdir(parents=True)
-    (root / "domain").mkdir()
-    (root / "data" / "nlu" / "en" / "nlu.yml").write_text(en, encoding="utf-8")
-    (root / "data" / "nlu" / "en" / "faq.yml").write_text(EN_FAQ, encoding="utf-8")
-    (root / "data" / "nlu" / "sv" / "nlu.yml").write_text(sv, encoding="utf-8")
-    (root / "domain" / "core.yml").write_text(domain, encoding="utf-8")
-    return root
-
-
-# -- reading -------------------------------------------------------------------------
-
-
-def test_examples_are_read_per_language_with_their_lines(tmp_path: Path) -> None:
-    make_project(tmp_path)
-    examples = load_examples(tmp_path / "data", tmp_path)
-    assert {ex.language for ex in examples} == {"en", "sv"}
-    for ex in examples:
-        line = (tmp_path / ex.file).read_text(encoding="utf-8").splitlines()[ex.line - 1]
-        assert line.strip() == f"- {ex.text}"
-    deposit = [
-        ex for ex in examples if ex.label == "report_missing_deposit" and ex.language == "en"
-    ]
-    assert [ex.line for ex in deposit] == [14, 15, 16, 17]
-    assert deposit[0].file == "data/nlu/en/nlu.yml"
-    assert {ex.label for ex in examples if ex.file.endswith("faq.yml")} == {"faq/deposit_time"}
-
-
-def test_normalise_ignores_case_spacing_punctuation_and_entity_markup() -> None:
-    assert normalise("  Hello,   THERE! ") == "hello there"
-    assert normalise("I don't know") == normalise("i dont know")
-    assert normalise("[0.5](amount) [BTC](asset) gone") == normalise("0.5 BTC gone")
-    assert normalise('[hey]{"entity": "greeting"} you') == "hey you"
-    assert normalise("Min insättning är borta") == "min insättning är borta"
-    assert normalise("?!") == ""
-
+from tests.support.nlu_project import SV_NLU, make_project
 
 # -- duplicates ----------------------------------------------------------------------
 
@@ -261,106 +138,3 @@ def test_the_real_domain_has_every_response_in_both_languages() -> None:
     responses = load_responses(PROJECT_ROOT / "domain")
     assert len(responses) > 20
     assert check_response_languages(responses) == []
-
-
-# -- rasa data validate --------------------------------------------------------------
-
-
-def test_rasa_false_alarms_are_told_apart(tmp_path: Path) -> None:
-    (tmp_path / "actions").mkdir()
-    (tmp_path / "actions" / "a.py").write_text(
-        'dispatcher.utter_message(response="utter_used")\n'
-        'dispatcher.utter_message(response=f"utter_advice_{category}")\n',
-        encoding="utf-8",
-    )
-    output = "\n".join(
-        f"\x1b[93m/x/io.py:100: UserWarning: {message}\x1b[0m"
-        for message in [
-            "The utterance 'utter_used' is not used in any story or rule.",
-            "The utterance 'utter_advice_hacked' is not used in any story or rule.",
-            "The utterance 'utter_ask_report_form_amount' is not used in any story or rule.",
-            "The utterance 'utter_forgotten' is not used in any story or rule.",
-            "The intent 'EXTERNAL_ticket_update' is listed in the domain file, but is not "
-            "found in the NLU training data.",
-            "The intent 'thank' is listed in the domain file, but is not found in the NLU "
-            "training data.",
-            "The following duplicated intents have been found across multiple domain files: faq",
-        ]
-    )
-    shown, hidden = rasa_warnings(output + "\nINFO something else", tmp_path, {"faq"})
-    assert shown == [
-        "The utterance 'utter_forgotten' is not used in any story or rule.",
-        "The intent 'thank' is listed in the domain file, but is not found in the NLU "
-        "training data.",
-    ]
-    assert len(hidden) == 5
-
-
-def test_a_failing_or_hanging_rasa_is_an_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    make_project(tmp_path)
-    script = "import sys; print('YamlValidationException: bad file'); sys.exit(1)"
-    monkeypatch.setattr(rasa_validate, "rasa_command", lambda *a: [sys.executable, "-c", script])
-    report = validate(Options(root=tmp_path))
-    rasa = [p for p in report.errors if p.check == "rasa"]
-    assert len(rasa) == 1 and "YamlValidationException: bad file" in rasa[0].message
-    assert report.rasa["returncode"] == 1
-
-    hang = [sys.executable, "-c", "import time; time.sleep(30)"]
-    monkeypatch.setattr(rasa_validate, "rasa_command", lambda *a: hang)
-    report = validate(Options(root=tmp_path, rasa_timeout=0.5))
-    assert [p.message for p in report.errors if p.check == "rasa"] == [
-        "rasa data validate did not finish within 0.5 s"
-    ]
-
-
-# -- the command ---------------------------------------------------------------------
-
-
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    code = main(argv)
-    return code, capsys.readouterr().out
-
-
-def test_validate_command_exit_codes_and_json(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    make_project(tmp_path)
-    paths = ["--data", str(tmp_path / "data"), "--domain", str(tmp_path / "domain")]
-    code, out = _run(["validate", "--skip-rasa", *paths], capsys)
-    assert code == 1  # utter_no_sv and utter_no_en
-    assert "ERRORS" in out and "utter_no_sv" in out and "FAILED" in out
-    assert "rasa data validate: skipped" in out
-
-    code, out = _run(["validate", "--skip-rasa", "--json", *paths], capsys)
-    report = json.loads(out)
-    assert code == 1 and report["ok"] is False and report["errors"] == 2
-    assert report["counts"]["greet"] == {"en": 3, "sv": 1}
-    assert {p["check"] for p in report["problems"]} >= {"missing_language", "too_few"}
-
-    fixed = DOMAIN.split("  utter_no_sv:")[0] + DOMAIN.split('      text: "You are suspended"\n')[1]
-    (tmp_path / "domain" / "core.yml").write_text(fixed, encoding="utf-8")
-    code, out = _run(["validate", "--skip-rasa", *paths], capsys)
-    assert code == 0 and "OK (warnings are advice)" in out and "too_few" in out
-    code, _ = _run(["validate", "--skip-rasa", "--strict", *paths], capsys)
-    assert code == 1
-
-
-@pytest.mark.slow  # every pair of the real data; Rasa's validator
-def test_the_real_data_passes_with_rasa(capsys: pytest.CaptureFixture[str]) -> None:
-    """The trainers' gate on today's data: `rasa data validate` (for real) and our checks."""
-    code, out = _run(["validate", "--json"], capsys)
-    report = json.loads(out)
-    assert report["rasa"]["ran"] and report["rasa"]["returncode"] == 0
-    assert [p for p in report["problems"] if p["level"] == ERROR] == []
-    assert code == 0
-    assert set(report["languages"]) == {"en", "sv"}
-
-
-def test_validate_help_lists_the_options(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", "--help"]) == 0
-    out = capsys.readouterr().out
-    for option in ("--skip-rasa", "--min-examples", "--imbalance", "--similarity", "--strict"):
-        assert option in out
-    assert textwrap.dedent(out)
