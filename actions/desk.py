@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 
-from bot.desk import Desk
-from bot.desk.db import database_url, make_engine, migrate
+from bot.desk import Desk, open_desk
 from bot.logs import log_event
 
 logger = logging.getLogger(__name__)
@@ -15,9 +13,8 @@ logger = logging.getLogger(__name__)
 
 @functools.lru_cache(maxsize=1)
 def get_desk() -> Desk:
-    url = database_url()
-    # Embedded defaults migrate on first use; scaled deployments migrate once, up front.
-    if os.environ.get("SUPPORTBOT_AUTO_MIGRATE", "1") != "0":
-        migrate(url)
-    log_event(logger, "desk_connected", dialect=url.split(":", 1)[0])
-    return Desk(make_engine(url))
+    # Embedded defaults migrate on first use; scaled deployments migrate once, up front
+    # (SUPPORTBOT_AUTO_MIGRATE=0).
+    desk = open_desk()
+    log_event(logger, "desk_connected", dialect=desk.engine.dialect.name)
+    return desk

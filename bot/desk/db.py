@@ -5,7 +5,6 @@ Nothing here runs at import time: engines are created only when asked for.
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.engine.url import URL
 from sqlalchemy.pool import QueuePool
 
-DB_URL_ENV = "SUPPORTBOT_DB_URL"
+from bot.settings import get_settings
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the directory containing bot/
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 30  # writers queue up instead of failing with "database is locked"
@@ -26,10 +26,7 @@ SQLITE_BUSY_TIMEOUT_S = 30  # writers queue up instead of failing with "database
 
 def database_url() -> str:
     """$SUPPORTBOT_DB_URL, else a SQLite file under <project root>/var/."""
-    url = os.environ.get(DB_URL_ENV, "").strip()
-    if url:
-        return url
-    return f"sqlite:///{PROJECT_ROOT / 'var' / 'supportbot.db'}"
+    return get_settings().desk.db_url
 
 
 def is_sqlite(engine: Engine) -> bool:

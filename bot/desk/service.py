@@ -29,6 +29,10 @@ from bot.settings import get_settings
 class Desk(TicketService, SuspensionService, AgentService, AbuseService, ReviewService):
     """The desk on one database engine: `Desk(engine)`, or `open_desk()`."""
 
+    def close(self) -> None:
+        """Close the engine's connections (a command's Desk; processes keep theirs)."""
+        self.engine.dispose()
+
 
 def open_desk(url: str | None = None, *, upgrade: bool | None = None) -> Desk:
     """The one way to open the desk: on `url`, else $SUPPORTBOT_DB_URL (else

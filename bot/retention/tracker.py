@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.console.transcript import tracker_db_url
-from bot.desk import Desk, canonical_account_id, database_url, migrate
+from bot.desk import Desk, canonical_account_id, open_desk
 from bot.desk.db import make_engine
 from bot.logs import log_event
 
@@ -91,16 +91,15 @@ def _days(value: str) -> float:
 
 
 def run_prune(args: argparse.Namespace) -> int:
-    desk_url = getattr(args, "db", None) or database_url()
     try:
-        migrate(desk_url)  # as every desk command does: a fresh machine just works
+        # Migrated as every desk command does: a fresh machine just works.
+        desk = open_desk(getattr(args, "db", None), upgrade=True)
         tracker = make_engine(args.tracker_db or tracker_db_url())
-        desk_engine = make_engine(desk_url)
         try:
-            result = prune(tracker, Desk(desk_engine), args.days, dry_run=args.dry_run)
+            result = prune(tracker, desk, args.days, dry_run=args.dry_run)
         finally:
             tracker.dispose()
-            desk_engine.dispose()
+            desk.close()
     except SQLAlchemyError as error:
         raise ValueError(f"database error: {getattr(error, 'orig', None) or error}") from error
     if getattr(args, "json", False):

@@ -9,9 +9,10 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from bot.desk import Desk, database_url, make_engine, migrate
+from bot.desk import Desk, database_url, make_engine, migrate, open_desk
 from bot.desk.db import PROJECT_ROOT, alembic_config, head_revision
 from bot.desk.models import metadata
+from bot.settings import get_settings
 
 TABLES = {"suspensions", "tickets", "reports", "events", "alembic_version"}
 
@@ -57,8 +58,26 @@ def test_database_url_comes_from_env_or_var_dir(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("SUPPORTBOT_DB_URL", "postgresql://x@db/supportbot")
     assert database_url() == "postgresql://x@db/supportbot"
     monkeypatch.delenv("SUPPORTBOT_DB_URL")
+    get_settings.cache_clear()  # read once per process: this test starts another
     assert database_url() == f"sqlite:///{PROJECT_ROOT / 'var' / 'supportbot.db'}"
     assert (PROJECT_ROOT / "bot" / "desk").is_dir()
+
+
+def test_open_desk_migrates_unless_told_not_to(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUPPORTBOT_DB_URL", f"sqlite:///{tmp_path / 'env.db'}")
+    monkeypatch.setenv("SUPPORTBOT_AUTO_MIGRATE", "0")  # a shared database, migrated up front
+    desk = open_desk()
+    try:
+        assert str(desk.engine.url).endswith("env.db")
+        assert "tickets" not in inspect(desk.engine).get_table_names()
+    finally:
+        desk.close()
+    desk = open_desk(upgrade=True)  # `supportbot db upgrade` and the other commands
+    try:
+        assert "tickets" in inspect(desk.engine).get_table_names()
+    finally:
+        desk.close()
 
 
 def test_importing_the_desk_creates_no_engine(tmp_path: Path) -> None:
