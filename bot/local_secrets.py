@@ -12,13 +12,14 @@ import secrets
 from pathlib import Path
 
 from bot.private_files import PRIVATE_FILE_MODE, private_dir
+from bot.settings import get_settings
 
 VAR = Path(__file__).resolve().parent.parent / "var"
 
 
-def local_secret(name: str, env_var: str, var_dir: Path = VAR) -> str:
-    value = os.environ.get(env_var, "").strip()
-    if value:
+def local_secret(name: str, configured: str, var_dir: Path = VAR) -> str:
+    """`configured` (the environment's value, bot.settings), else var_dir/name."""
+    if value := configured.strip():
         return value
     path = var_dir / name
     private_dir(var_dir)
@@ -42,12 +43,9 @@ def local_secret(name: str, env_var: str, var_dir: Path = VAR) -> str:
 
 def rasa_token() -> str:
     """The token of Rasa's HTTP API (conversations, trigger_intent): never left open."""
-    return local_secret("rasa_token", "SUPPORTBOT_RASA_TOKEN")
-
-
-ACTIONS_TOKEN_ENV = "SUPPORTBOT_ACTIONS_TOKEN"
+    return local_secret("rasa_token", get_settings().rasa.token)
 
 
 def actions_token() -> str:
     """The secret Rasa sends the action server with every call (endpoints.yml)."""
-    return local_secret("actions_token", ACTIONS_TOKEN_ENV)
+    return local_secret("actions_token", get_settings().actions.token)

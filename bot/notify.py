@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import urllib.parse
 import urllib.request
 
 from bot.local_secrets import rasa_token
 from bot.logs import log_event
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ EXTERNAL_INTENT = "EXTERNAL_ticket_update"
 
 
 def rasa_url() -> str:
-    return os.environ.get("SUPPORTBOT_RASA_URL", "http://localhost:5005").rstrip("/")
+    return get_settings().rasa.url.rstrip("/")
 
 
 def push_ticket_update(user_id: str, base_url: str | None = None, timeout: float = 5.0) -> bool:

@@ -20,11 +20,17 @@ with two things done first, before Rasa imports TensorFlow and loads the model.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
-from bot.local_secrets import ACTIONS_TOKEN_ENV, actions_token, rasa_token
+from bot.local_secrets import actions_token, rasa_token
+from bot.logs import log_event
 from bot.private_files import restrict_umask
+from bot.settings import SettingsError, get_settings
+
+logger = logging.getLogger("bot.run_rasa")
+ACTIONS_TOKEN_ENV = "SUPPORTBOT_ACTIONS_TOKEN"  # what endpoints.yml substitutes
 
 TOKEN_FLAGS = ("--auth-token", "-t")
 # Subcommands that read endpoints.yml, and so call the action server.
@@ -42,10 +48,16 @@ def with_api_token(argv: list[str]) -> list[str]:
 
 def main() -> None:
     restrict_umask()
+    try:
+        settings = get_settings()  # a bad value stops here, before the model loads
+    except SettingsError as error:
+        log_event(logger, "settings_invalid", logging.ERROR, error=str(error))
+        print(f"supportbot: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
     sys.argv = with_api_token(sys.argv)  # Python's copy; /proc/<pid>/cmdline keeps the original
     calls_actions = len(sys.argv) > 1 and sys.argv[1] in CALLING_ACTIONS
-    if calls_actions and not os.environ.get(ACTIONS_TOKEN_ENV, "").strip():
-        os.environ[ACTIONS_TOKEN_ENV] = actions_token()
+    if calls_actions and not settings.actions.token:
+        os.environ[ACTIONS_TOKEN_ENV] = actions_token()  # for Rasa's ${...} in endpoints.yml
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # read when NumPy is imported
     sys.modules.setdefault("jax", None)  # type: ignore[arg-type]  # `import jax` -> ImportError
     from bot import rasa_patches

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from pathlib import Path
 
 from rasa_sdk import utils
 from rasa_sdk.plugin import plugin_manager
 
-from bot.action_server.app import DEFAULT_MAX_BODY_BYTES, ROOT, create_app
+from bot.action_server.app import ROOT, create_app
 from bot.action_server.auth import WeakToken
 from bot.local_secrets import actions_token
 from bot.logs import log_event
 from bot.private_files import restrict_umask
+from bot.settings import SettingsError, get_settings
 
 logger = logging.getLogger("bot.action_server")
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
@@ -31,8 +31,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                                      description="supportbot's action server")
     parser.add_argument("--actions", default="actions", help="package of the actions")
     parser.add_argument("--port", type=int, default=5055)
-    parser.add_argument("--host", default=os.environ.get("SUPPORTBOT_ACTIONS_HOST",
-                                                         "127.0.0.1"))
+    parser.add_argument("--host", help="default: $SUPPORTBOT_ACTIONS_HOST, else 127.0.0.1")
     parser.add_argument("--domain", type=Path, default=ROOT / "domain",
                         help="domain file or folder: the slots' types")
     parser.add_argument("--log-level", default="INFO")
@@ -44,8 +43,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     utils.configure_colored_logging(args.log_level)
     utils.update_sanic_log_level()
-    max_body = int(os.environ.get("SUPPORTBOT_ACTIONS_MAX_BODY_BYTES",
-                                  DEFAULT_MAX_BODY_BYTES))
+    try:
+        settings = get_settings().actions
+    except SettingsError as error:
+        log_event(logger, "action_server_not_started", logging.ERROR, reason=str(error))
+        return 2
+    args.host = args.host or settings.host
+    max_body = settings.max_body_bytes
     try:
         app = create_app(args.actions, token=actions_token(), max_body_bytes=max_body,
                          domain=args.domain)

@@ -26,13 +26,14 @@ from sanic.response import HTTPResponse, json
 from bot.action_server.auth import OPEN_PATHS, TokenCheck
 from bot.action_server.calls import BadCall, check_call, read_body, slot_types
 from bot.logs import log_event
+from bot.settings import ActionsSettings
 
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 # A call carries the conversation's current session (domain: only for actions that ask).
 # bench/results/action_calls.md measures what real conversations send.
-DEFAULT_MAX_BODY_BYTES = 512 * 1024
+DEFAULT_MAX_BODY_BYTES = ActionsSettings.max_body_bytes
 UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Bearer realm="supportbot-actions"'}
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -21,15 +20,12 @@ import aiohttp
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.utils.endpoints import ClientResponseError
 
-
-def env_float(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, default))
-    except ValueError:
-        return default
+from bot.settings import get_settings
 
 
-ACTION_TIMEOUT = env_float("SUPPORTBOT_ACTION_TIMEOUT", 10.0)  # one action call of a turn
+def action_timeout() -> float:
+    """Seconds one action call of a turn may take (SUPPORTBOT_ACTION_TIMEOUT)."""
+    return get_settings().actions.timeout
 
 
 class ActionServerUnavailable(BaseException):  # noqa: N818 - a signal, like CancelledError
@@ -65,7 +61,7 @@ async def run_guarded(rasas_own: Callable[..., Awaitable[Any]], action: RemoteAc
     if not _guarded.get():
         return await rasas_own(action, *args, **kwargs)
     try:
-        return await asyncio.wait_for(rasas_own(action, *args, **kwargs), ACTION_TIMEOUT)
+        return await asyncio.wait_for(rasas_own(action, *args, **kwargs), action_timeout())
     except asyncio.TimeoutError as error:
         raise ActionServerUnavailable("slow", action.name()) from error
     except Exception as error:

@@ -19,7 +19,6 @@ read with room for the envelope, and 64 KiB any request Rasa's API is sent by ou
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -30,11 +29,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.logs import log_event
+from bot.settings import LimitsSettings, get_settings
 
 logger = logging.getLogger(__name__)
 
-BODY_ENV = "SUPPORTBOT_MAX_BODY_BYTES"
-MESSAGE_ENV = "SUPPORTBOT_MAX_MESSAGE_BYTES"
 TOO_LARGE = "message_too_large"  # utter_message_too_large in domain/safety.yml
 
 
@@ -44,11 +42,17 @@ class BodyLimits:
     message_bytes: int = 32 * 1024
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> BodyLimits:
-        body = int(env.get(BODY_ENV) or cls.body_bytes)
-        message = int(env.get(MESSAGE_ENV) or cls.message_bytes)
+    def from_settings(cls, settings: LimitsSettings | None = None) -> BodyLimits:
+        """As SUPPORTBOT_MAX_BODY_BYTES and _MESSAGE_BYTES say (bot.settings)."""
+        settings = settings or get_settings().limits
+        message = settings.max_message_bytes
         # A message the channel would accept must fit in a body the server accepts.
-        return cls(body_bytes=max(body, message), message_bytes=message)
+        return cls(body_bytes=max(settings.max_body_bytes, message), message_bytes=message)
+
+    @classmethod
+    def from_env(cls) -> BodyLimits:
+        """The process's limits; the name bot/scaleout/balancer.py still calls."""
+        return cls.from_settings()
 
 
 def content_length(headers: Mapping[str, str]) -> int | None:
@@ -61,7 +65,7 @@ def install(app: Sanic, limits: BodyLimits | None = None) -> None:
     """Set the server's body limits and answer 413 in words; once per app."""
     if getattr(app.ctx, "supportbot_body_limits", None) is not None:
         return
-    limits = limits or BodyLimits.from_env()
+    limits = limits or BodyLimits.from_settings()
     app.ctx.supportbot_body_limits = limits
     app.config.REQUEST_MAX_SIZE = limits.body_bytes
     app.config.WEBSOCKET_MAX_SIZE = limits.body_bytes
@@ -90,4 +94,4 @@ def too_large_response(app: Any, request: Request | None) -> HTTPResponse:
 def limits_of(app: Any) -> BodyLimits:
     """The app's limits (installed by the first channel), else the environment's."""
     ctx = getattr(app, "ctx", None)
-    return getattr(ctx, "supportbot_body_limits", None) or BodyLimits.from_env()
+    return getattr(ctx, "supportbot_body_limits", None) or BodyLimits.from_settings()

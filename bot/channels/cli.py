@@ -9,7 +9,8 @@ import sys
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from bot.channels.identity import DEFAULT_TTL, identity_key, issue_token, parse_duration
+from bot.channels.identity import DEFAULT_TTL, identity_key, issue_token
+from bot.settings import parse_duration
 
 
 def parse_ttl(value: str) -> timedelta:

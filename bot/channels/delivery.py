@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -47,17 +46,13 @@ from rasa.shared.core.events import UserUttered
 from sanic import Blueprint, Sanic
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.channels.action_guard import (
-    ACTION_TIMEOUT,
-    ActionServerUnavailable,
-    env_float,
-    guard_this_turn,
-)
+from bot.channels.action_guard import ActionServerUnavailable, action_timeout, guard_this_turn
 from bot.channels.outbox import Outbox, Row
 from bot.language import detect_language
 from bot.logs import log_event
 from bot.rasa_patches import action_guard as action_guard_patch
 from bot.rasa_patches import pooled_endpoints
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -87,12 +82,10 @@ TEXTS = {
 }
 
 
-PING_INTERVAL = env_float("SUPPORTBOT_HEALTH_INTERVAL", 2.0)
 PING_TIMEOUT = 2.0
 # A busy Rasa process can miss a ping on a healthy action server (seen under load in
 # `make bench`); only this many misses in a row count. A failed turn counts at once.
 PING_MISSES_DOWN = 3
-LEASE = ACTION_TIMEOUT * 12  # longer than any turn; a crashed instance's claims expire
 MAX_FAILURES = 8  # 5xx or timeouts on one message; connection refused never counts
 MAX_BACKOFF = 60.0
 LIVE_CHANNELS = 10_000
@@ -131,8 +124,13 @@ def _running_agent() -> Any:
     return None
 
 
+def lease() -> float:
+    """Longer than any turn: a crashed instance's claims expire."""
+    return action_timeout() * 12
+
+
 def _health_url() -> str:
-    if url := os.environ.get("SUPPORTBOT_ACTIONS_HEALTH_URL"):
+    if url := get_settings().actions.health_url:
         return url
     agent = _running_agent()
     endpoint = getattr(getattr(agent, "action_endpoint", None), "url", None)
@@ -194,7 +192,7 @@ class Delivery:
                 # of the sender's wait: then it waits its turn behind them.
                 admitted = await self._db(self.outbox.admit, sender, message.message_id,
                                           message.text or "", message.input_channel,
-                                          message.metadata, LEASE if self.up else None)
+                                          message.metadata, lease() if self.up else None)
             except SQLAlchemyError as error:
                 # No outbox: handle it directly rather than refuse it.
                 log_event(logger, "outbox_unavailable", logging.ERROR, sender=sender,
@@ -234,7 +232,8 @@ class Delivery:
             for payload in await self._db(self.outbox.take_replies, sender):
                 await out.send_response(sender, payload)
         while True:
-            row, claimed = claimed or await self._db(self.outbox.claim_next, sender, LEASE), None
+            row, claimed = (claimed or await self._db(self.outbox.claim_next, sender, lease()),
+                            None)
             if row is None:
                 return current_row is None or not await self._waiting(current_row, sender)
             is_current = row.id == current_row
@@ -357,7 +356,7 @@ class Delivery:
                 raise
             except Exception:  # noqa: BLE001 - the worker must outlive any one failure
                 logger.exception("delivery worker")
-            await asyncio.sleep(PING_INTERVAL)
+            await asyncio.sleep(get_settings().actions.health_interval)
 
     async def _tick(self, url: str) -> None:
         answers = await _answers(url)

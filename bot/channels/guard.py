@@ -12,7 +12,6 @@ before redaction so "/x{"p": "<seed>"}" is redacted like any other text.
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -21,6 +20,7 @@ from dataclasses import dataclass, replace
 from bot.language import detect_language, other_language
 from bot.redact import FIRST_SIGHT, cut, kinds, scan
 from bot.redact.window import SecretWindow
+from bot.settings import LimitsSettings, get_settings
 
 # Kept: tab and newline (people paste lists). Removed: other C0/C1 controls, bidi
 # overrides and isolates (they disguise text), BOM/word joiner, unpaired surrogates.
@@ -33,17 +33,16 @@ INTENT_PREFIX = "/"  # rasa.shared.constants.INTENT_MESSAGE_PREFIX
 
 @dataclass(frozen=True)
 class Limits:
-    max_chars: int = 2000
-    rate_messages: int = 10
-    rate_seconds: float = 10.0
+    max_chars: int = LimitsSettings.max_message_chars
+    rate_messages: int = LimitsSettings.rate_messages
+    rate_seconds: float = LimitsSettings.rate_seconds
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> Limits:
-        return cls(
-            max_chars=int(env.get("SUPPORTBOT_MAX_MESSAGE_CHARS", cls.max_chars)),
-            rate_messages=int(env.get("SUPPORTBOT_RATE_MESSAGES", cls.rate_messages)),
-            rate_seconds=float(env.get("SUPPORTBOT_RATE_SECONDS", cls.rate_seconds)),
-        )
+    def from_settings(cls, settings: LimitsSettings | None = None) -> Limits:
+        """As SUPPORTBOT_MAX_MESSAGE_CHARS and SUPPORTBOT_RATE_* say (bot.settings)."""
+        settings = settings or get_settings().limits
+        return cls(max_chars=settings.max_message_chars,
+                   rate_messages=settings.rate_messages, rate_seconds=settings.rate_seconds)
 
 
 def clean_text(text: str) -> str:

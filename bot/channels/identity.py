@@ -22,7 +22,6 @@ slip past.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
@@ -30,6 +29,7 @@ from datetime import datetime, timedelta, timezone
 import jwt
 
 from bot.desk.accounts import canonical_account_id
+from bot.settings import IdentitySettings, get_settings
 
 ACCOUNT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 ALGORITHM = "HS256"
@@ -37,10 +37,7 @@ AUDIENCE = "supportbot"
 MIN_KEY_BYTES = 32  # RFC 7518 3.2: an HS256 key at least as long as the hash
 LEEWAY_SECONDS = 30  # clock skew between the exchange's site and this server
 DEFAULT_TTL = timedelta(hours=1)
-MAX_LIFETIME_ENV = "SUPPORTBOT_TOKEN_MAX_LIFETIME"
-DEFAULT_MAX_LIFETIME = timedelta(days=1)
-_DURATION = re.compile(r"^(\d+)([smhd]?)$")
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+DEFAULT_MAX_LIFETIME = IdentitySettings.token_max_lifetime
 
 PRODUCTION, DEVELOPMENT, UNCONFIGURED = "production", "development", "unconfigured"
 
@@ -56,37 +53,26 @@ class IdentityError(Exception):
         self.detail = detail
 
 
-def parse_duration(value: str) -> timedelta:
-    """"90s", "30m", "2h", "1d" or plain seconds; ValueError for anything else or zero."""
-    match = _DURATION.match(value.strip().lower())
-    if not match or int(match.group(1)) == 0:
-        raise ValueError(f"not a duration: {value!r} (e.g. 90s, 30m, 2h, 1d)")
-    return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
+def max_lifetime(settings: IdentitySettings | None = None) -> timedelta:
+    """The longest a token may be valid (a value that cannot be read stops the process
+    in bot.settings rather than falling back to no maximum)."""
+    return (settings or get_settings().identity).token_max_lifetime
 
 
-def max_lifetime(env: Mapping[str, str] = os.environ) -> timedelta:
-    """The longest a token may be valid; a setting that cannot be read fails closed to
-    the default rather than to no maximum."""
-    try:
-        return parse_duration(env.get(MAX_LIFETIME_ENV) or "")
-    except ValueError:
-        return DEFAULT_MAX_LIFETIME
-
-
-def identity_key(env: Mapping[str, str] = os.environ) -> str | None:
+def identity_key(settings: IdentitySettings | None = None) -> str | None:
     """The shared key, or None when unset or too short to be safe (fail closed)."""
-    key = env.get("SUPPORTBOT_IDENTITY_KEY", "")
+    key = (settings or get_settings().identity).key
     return key if len(key.encode()) >= MIN_KEY_BYTES else None
 
 
-def dev_login(env: Mapping[str, str] = os.environ) -> bool:
-    return env.get("SUPPORTBOT_DEV_LOGIN", "0") == "1"
+def dev_login(settings: IdentitySettings | None = None) -> bool:
+    return (settings or get_settings().identity).dev_login
 
 
-def mode(env: Mapping[str, str] = os.environ) -> str:
-    if identity_key(env):
+def mode(settings: IdentitySettings | None = None) -> str:
+    if identity_key(settings):
         return PRODUCTION
-    return DEVELOPMENT if dev_login(env) else UNCONFIGURED
+    return DEVELOPMENT if dev_login(settings) else UNCONFIGURED
 
 
 def issue_token(
@@ -100,7 +86,8 @@ def issue_token(
         raise ValueError(f"the identity key must be at least {MIN_KEY_BYTES} bytes")
     longest = max_lifetime() if longest is None else longest
     if ttl > longest:
-        raise ValueError(f"a token may be valid for at most {longest} ({MAX_LIFETIME_ENV})")
+        raise ValueError(f"a token may be valid for at most {longest} "
+                         "(SUPPORTBOT_TOKEN_MAX_LIFETIME)")
     now = now or datetime.now(timezone.utc)
     claims = {"sub": account, "aud": AUDIENCE, "iat": now, "exp": now + ttl}
     return jwt.encode(claims, key, algorithm=ALGORITHM)
@@ -140,7 +127,7 @@ def _check_lifetime(claims: Mapping[str, object], longest: timedelta, now: float
 
 
 def resolve_sender(
-    token: str | None, claimed: object, env: Mapping[str, str] = os.environ
+    token: str | None, claimed: object, settings: IdentitySettings | None = None
 ) -> str | None:
     """The account a message is from.
 
@@ -148,14 +135,15 @@ def resolve_sender(
     Returns None only in development when neither is given yet (the socket names the
     account later, in its session request).
     """
-    current = mode(env)
+    settings = settings or get_settings().identity
+    current = mode(settings)
     if current == UNCONFIGURED:
         raise IdentityError("sign_in_unavailable", status=503)
-    key = identity_key(env)
+    key = identity_key(settings)
     if token:
         if key is None:
             raise IdentityError("token_invalid")
-        account = account_from_token(token, key, max_lifetime(env))
+        account = account_from_token(token, key, max_lifetime(settings))
         # A token for A with "sender": "B" is someone trying B's conversation.
         if claimed not in (None, "", account):
             raise IdentityError("sender_mismatch", status=403)

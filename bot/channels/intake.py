@@ -10,7 +10,6 @@ the counts at a shared store).
 from __future__ import annotations
 
 import logging
-import os
 from collections import ChainMap
 from collections.abc import Awaitable, Callable, Mapping
 from functools import lru_cache
@@ -30,13 +29,14 @@ from bot.channels.guard import (
     screen,
 )
 from bot.channels.identity import DEVELOPMENT, UNCONFIGURED, dev_login, mode
-from bot.channels.sender_limits import STORAGE_ENV, Allowance, SenderLimiter, Verdict
+from bot.channels.sender_limits import Allowance, SenderLimiter, Verdict
 from bot.channels.tx_question import bot_asked_for_tx_id, may_need_the_question
 from bot.i18n import lang
 from bot.language import detect_language
 from bot.logs import log_event
 from bot.metrics.messages import REFUSED, Turn
 from bot.redact.window import SecretWindow
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 DOMAIN_DIR = Path(__file__).resolve().parents[2] / "domain"
@@ -67,15 +67,15 @@ def channel_texts(app: Any) -> Mapping[str, list]:
 class Intake:
     def __init__(self, limits: Limits | None = None, limiter: SenderLimiter | None = None
                  ) -> None:
-        self.limits = limits or Limits.from_env()
+        self.limits = limits or Limits.from_settings()
         self.limiter = limiter or SenderLimiter(
             Allowance(messages=self.limits.rate_messages,
-                      bytes=Allowance.from_env().bytes,
+                      bytes=Allowance.from_settings().bytes,
                       seconds=max(1, round(self.limits.rate_seconds))),
-            os.environ.get(STORAGE_ENV, ""))
+            get_settings().limits.rate_storage_uri or "")
         self._languages: dict[str, str] = {}  # sender -> last language they wrote in
         self._payloads: tuple[int, frozenset[str]] = (0, frozenset())
-        self.secrets = SecretWindow.from_env()  # a secret split over two messages
+        self.secrets = SecretWindow.from_settings()  # a secret split over two messages
 
     def payloads(self, responses: Mapping[str, list]) -> frozenset[str]:
         # Collected once per loaded model (a new model may offer other buttons).
@@ -158,7 +158,7 @@ def shared_intake() -> Intake:
     allowance = intake.limiter.allowance
     log_event(logger, "chat_limits", messages=allowance.messages, bytes=allowance.bytes,
               seconds=allowance.seconds, max_chars=intake.limits.max_chars,
-              storage=_without_password(os.environ.get(STORAGE_ENV) or "memory"))
+              storage=_without_password(get_settings().limits.rate_storage_uri or "memory"))
     return intake
 
 

@@ -15,15 +15,14 @@ send any Origin it liked; the signed token is what keeps it to its own account.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bot.logs import log_event
+from bot.settings import ChatSettings, get_settings
 
 logger = logging.getLogger(__name__)
 
-ORIGINS_ENV = "SUPPORTBOT_CHAT_ORIGINS"
 _DECIDED = "supportbot.origin_allowed"  # engine.io asks twice per request; log once
 
 
@@ -32,11 +31,11 @@ def normalise(origin: str) -> str:
 
 
 def configured_origins(
-    credentials_value: str | Iterable[str] | None, env: Mapping[str, str] = os.environ
+    credentials_value: str | Iterable[str] | None, settings: ChatSettings | None = None
 ) -> frozenset[str]:
     """The operator's list: $SUPPORTBOT_CHAT_ORIGINS when set, else credentials.yml's."""
-    raw = env.get(ORIGINS_ENV, "").strip()
-    values: Iterable[str] = raw.split(",") if raw else (
+    listed = (settings or get_settings().chat).origins
+    values: Iterable[str] = listed if listed is not None else (
         [credentials_value] if isinstance(credentials_value, str) else credentials_value or ())
     return frozenset(normalise(str(value)) for value in values if str(value).strip())
 

@@ -18,7 +18,6 @@ the first Rasa instance to open the outbox.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -48,9 +47,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from bot.desk.db import MIGRATIONS_DIR, alembic_config, make_engine
 from bot.redact import redact
-
-OUTBOX_URL_ENV = "SUPPORTBOT_OUTBOX_URL"
-ROOT = Path(__file__).resolve().parents[2]
+from bot.settings import get_settings
 
 PENDING, CLAIMED, FAILED = "pending", "claimed", "failed"
 # pg_advisory_xact_lock key for migrating the tables (any constant, unlike other keys here)
@@ -88,11 +85,10 @@ replies = Table(
 def outbox_url() -> str:
     """$SUPPORTBOT_OUTBOX_URL, else beside the tracker store: the same server database
     (several Rasa instances share it), or for SQLite an outbox.db next to its file."""
-    if url := os.environ.get(OUTBOX_URL_ENV, "").strip():
-        return url
-    tracker = os.environ.get("SUPPORTBOT_TRACKER_DB_URL", "").strip()
-    if not tracker:
-        return f"sqlite:///{ROOT / 'var' / 'outbox.db'}"
+    settings = get_settings().desk
+    if settings.outbox_url:
+        return settings.outbox_url
+    tracker = settings.tracker_db_url  # var/tracker.db unless set: var/outbox.db
     parsed = make_url(tracker)
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
         return tracker

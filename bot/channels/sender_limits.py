@@ -19,19 +19,15 @@ never refused; a burst of 20 gets 10 through.
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from limits import RateLimitItemPerSecond
 from limits.aio.strategies import FixedWindowRateLimiter
 from limits.storage import storage_from_string
 
-MESSAGES_ENV = "SUPPORTBOT_RATE_MESSAGES"
-SECONDS_ENV = "SUPPORTBOT_RATE_SECONDS"
-BYTES_ENV = "SUPPORTBOT_RATE_BYTES"
-STORAGE_ENV = "SUPPORTBOT_RATE_STORAGE_URI"
+from bot.settings import LimitsSettings, get_settings
+
 DEFAULT_STORAGE = "async+memory://"
 NAMESPACE = "chat-sender"
 
@@ -51,12 +47,14 @@ class Allowance:
     seconds: int = 10
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> Allowance:
+    def from_settings(cls, settings: LimitsSettings | None = None) -> Allowance:
+        """As SUPPORTBOT_RATE_* say (bot.settings)."""
+        settings = settings or get_settings().limits
         return cls(
-            messages=int(env.get(MESSAGES_ENV) or cls.messages),
-            bytes=int(env.get(BYTES_ENV) or cls.bytes),
+            messages=settings.rate_messages,
+            bytes=settings.rate_bytes,
             # limits counts whole seconds; a window is at least one.
-            seconds=max(1, round(float(env.get(SECONDS_ENV) or cls.seconds))),
+            seconds=max(1, round(settings.rate_seconds)),
         )
 
 
@@ -87,8 +85,10 @@ class SenderLimiter:
         self._limiter = FixedWindowRateLimiter(self._storage)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> SenderLimiter:
-        return cls(Allowance.from_env(env), env.get(STORAGE_ENV) or DEFAULT_STORAGE)
+    def from_settings(cls, settings: LimitsSettings | None = None) -> SenderLimiter:
+        settings = settings or get_settings().limits
+        return cls(Allowance.from_settings(settings),
+                   settings.rate_storage_uri or DEFAULT_STORAGE)
 
     async def charge(self, sender: str, size: int) -> Verdict:
         """Count one message of `size` raw bytes from `sender`; refused when either count

@@ -16,7 +16,6 @@ SUPPORTBOT_MAX_MESSAGE_BYTES). Only pages from the allowed origins may connect
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any
 
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
@@ -37,12 +36,9 @@ from bot.channels.intake import (
 )
 from bot.channels.origins import OriginCheck, configured_origins
 from bot.logs import log_event
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
-
-
-SOCKETIO_REDIS_ENV = "SUPPORTBOT_SOCKETIO_REDIS_URL"
-SOCKETIO_CHANNEL_ENV = "SUPPORTBOT_SOCKETIO_REDIS_CHANNEL"  # one per deployment
 
 
 def shared_rooms() -> AsyncRedisManager | None:
@@ -50,12 +46,12 @@ def shared_rooms() -> AsyncRedisManager | None:
     one of them, but an agent's decision may be pushed through another. Set
     $SUPPORTBOT_SOCKETIO_REDIS_URL (redis://host:6379/0) and every emit goes through
     Redis to whichever instance holds the socket. Unset: rooms are in-process."""
-    url = os.environ.get(SOCKETIO_REDIS_ENV, "").strip()
-    if not url:
+    settings = get_settings().chat
+    if not settings.socketio_redis_url:
         return None
-    channel = os.environ.get(SOCKETIO_CHANNEL_ENV, "").strip() or "supportbot-socketio"
+    channel = settings.socketio_redis_channel  # one per deployment
     log_event(logger, "socketio_shared_rooms", channel=channel)
-    return AsyncRedisManager(url, channel=channel)
+    return AsyncRedisManager(settings.socketio_redis_url, channel=channel)
 
 
 class _AppBlueprint(SocketBlueprint):
@@ -90,7 +86,7 @@ class GuardedSocketIOInput(SocketIOInput):
         super().__init__(*args, session_persistence=True, **kwargs)
         self.intake = intake or shared_intake()
         self.origins = OriginCheck(configured_origins(cors_allowed_origins))
-        self.limits = body_limits.BodyLimits.from_env()
+        self.limits = body_limits.BodyLimits.from_settings()
         self.app: Sanic | None = None
         self.accounts: dict[str, str | None] = {}  # sid -> account (None: not yet named)
         self.languages: dict[str, str] = {}  # sid -> the browser's language, for errors

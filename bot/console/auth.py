@@ -14,8 +14,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from bot.local_secrets import local_secret
+from bot.settings import get_settings
 
-SECRET_ENV = "SUPPORTBOT_CONSOLE_SECRET"
 SESSION_COOKIE = "sb_console"
 SESSION_MAX_AGE_S = 12 * 3600  # one working day
 MIN_PASSWORD_CHARS = 8
@@ -45,7 +45,7 @@ def needs_rehash(password_hash: str) -> bool:
 
 def console_secret(var_dir: Path) -> str:
     """$SUPPORTBOT_CONSOLE_SECRET, else a random key kept in var/ (development only)."""
-    return local_secret("console_secret", SECRET_ENV, var_dir)
+    return local_secret("console_secret", get_settings().console.secret, var_dir)
 
 
 # -- signed cookies --------------------------------------------------------------------

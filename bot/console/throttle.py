@@ -13,17 +13,15 @@ console instances share the counts.
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from typing import Any
 
-ACCOUNT_LIMIT_ENV = "SUPPORTBOT_CONSOLE_SIGNIN_ACCOUNT_LIMIT"
-ADDRESS_LIMIT_ENV = "SUPPORTBOT_CONSOLE_SIGNIN_ADDRESS_LIMIT"
-STORAGE_ENV = "SUPPORTBOT_CONSOLE_THROTTLE_STORAGE"
-DEFAULT_ACCOUNT_LIMIT = "5 per 15 minutes"
-DEFAULT_ADDRESS_LIMIT = "30 per 15 minutes"
-DEFAULT_STORAGE = "memory://"
+from bot.settings import ConsoleSettings, get_settings
+
+DEFAULT_ACCOUNT_LIMIT = ConsoleSettings.signin_account_limit
+DEFAULT_ADDRESS_LIMIT = ConsoleSettings.signin_address_limit
+DEFAULT_STORAGE = ConsoleSettings.throttle_storage
 NAMESPACE = "console-signin"
 
 
@@ -63,12 +61,11 @@ class SignInThrottle:
         self._limiter = MovingWindowRateLimiter(self._storage)
 
     @classmethod
-    def from_env(cls) -> SignInThrottle:
-        return cls(
-            os.environ.get(ACCOUNT_LIMIT_ENV) or DEFAULT_ACCOUNT_LIMIT,
-            os.environ.get(ADDRESS_LIMIT_ENV) or DEFAULT_ADDRESS_LIMIT,
-            os.environ.get(STORAGE_ENV) or DEFAULT_STORAGE,
-        )
+    def from_env(cls, settings: ConsoleSettings | None = None) -> SignInThrottle:
+        """As SUPPORTBOT_CONSOLE_* say (bot.settings)."""
+        settings = settings or get_settings().console
+        return cls(settings.signin_account_limit, settings.signin_address_limit,
+                   settings.throttle_storage)
 
     def attempt(self, account: str, address: str) -> Verdict:
         """Count one sign-in attempt; refused when a count is already full."""

@@ -7,7 +7,6 @@ type_name, timestamp, data as JSON text). Secrets were redacted before Rasa stor
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,16 +16,15 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.desk.db import PROJECT_ROOT
+from bot.settings import get_settings
 
-TRACKER_DB_ENV = "SUPPORTBOT_TRACKER_DB_URL"
 MAX_MESSAGES = 500
 ABUSIVE_INTENTS = frozenset({"insult"})
 
 
 def tracker_db_url() -> str:
-    url = os.environ.get(TRACKER_DB_ENV, "").strip()
-    return url or f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}"
+    """$SUPPORTBOT_TRACKER_DB_URL, else var/tracker.db: Rasa's tracker store."""
+    return get_settings().desk.tracker_db_url
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,12 @@ business's own."""
 from __future__ import annotations
 
 import hmac
-import os
 
-TOKEN_ENV = "SUPPORTBOT_METRICS_TOKEN"
+from bot.settings import get_settings
 
 
 def metrics_token() -> str:
-    return os.environ.get(TOKEN_ENV, "").strip()
+    return get_settings().metrics.token
 
 
 def may_scrape(authorization: str | None, token: str) -> bool:

@@ -5,12 +5,8 @@ fallbacks (bot/metrics/events.py), and serves them on its own `GET /metrics` wit
 desk's gauges (bot/metrics/desk.py, read at scrape time). One consumer per queue: several
 would split the events between them.
 
-Environment:
-  SUPPORTBOT_RABBITMQ_URL     amqp://guest:guest@localhost:5672/
-  SUPPORTBOT_EVENTS_QUEUE     rasa_core_events  (the `queues` of endpoints' event_broker)
-  SUPPORTBOT_METRICS_HOST     127.0.0.1         (0.0.0.0 for a Prometheus elsewhere)
-  SUPPORTBOT_METRICS_PORT     9105
-  SUPPORTBOT_DB_URL           the desk database (bot.desk.db)
+Environment (bot/settings.py): SUPPORTBOT_RABBITMQ_URL, SUPPORTBOT_EVENTS_QUEUE (the
+`queues` of endpoints' event_broker), SUPPORTBOT_METRICS_HOST and _PORT, SUPPORTBOT_DB_URL.
 
 When RabbitMQ drops the connection it reconnects (1 s, doubling to 30 s); the counters
 keep counting from where they were. Messages are acknowledged after they are counted.
@@ -21,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import signal
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -41,32 +36,30 @@ from bot.logs import log_event
 from bot.metrics.auth import may_scrape, metrics_token
 from bot.metrics.desk import DeskCollector
 from bot.metrics.events import EventMetrics
+from bot.settings import BrokerSettings, MetricsSettings, Settings, get_settings
 
 logger = logging.getLogger("bot.metrics.consumer")  # also when run as __main__
 
-DEFAULT_AMQP_URL = "amqp://guest:guest@localhost:5672/"
-DEFAULT_QUEUE = "rasa_core_events"  # Rasa's pika broker default
+DEFAULT_AMQP_URL = BrokerSettings.rabbitmq_url
+DEFAULT_QUEUE = BrokerSettings.events_queue  # Rasa's pika broker default
 RETRY_FIRST, RETRY_MAX = 1.0, 30.0
 PREFETCH = 200  # unacknowledged events in flight; counting one takes microseconds
 
 
 @dataclass(frozen=True)
-class Settings:
+class ConsumerSettings:
     amqp_url: str = DEFAULT_AMQP_URL
     queue: str = DEFAULT_QUEUE
-    host: str = "127.0.0.1"
-    port: int = 9105
+    host: str = MetricsSettings.host
+    port: int = MetricsSettings.port
     db_url: str | None = None  # None: bot.desk.db's default
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
-        return cls(
-            amqp_url=env.get("SUPPORTBOT_RABBITMQ_URL") or DEFAULT_AMQP_URL,
-            queue=env.get("SUPPORTBOT_EVENTS_QUEUE") or DEFAULT_QUEUE,
-            host=env.get("SUPPORTBOT_METRICS_HOST") or "127.0.0.1",
-            port=int(env.get("SUPPORTBOT_METRICS_PORT") or 9105),
-            db_url=env.get("SUPPORTBOT_DB_URL") or None,
-        )
+    def from_env(cls, env: Mapping[str, str] | None = None) -> ConsumerSettings:
+        """The process's settings (bot.settings), or those `env` would give."""
+        read = get_settings() if env is None else Settings.from_env(env)
+        return cls(amqp_url=read.broker.rabbitmq_url, queue=read.broker.events_queue,
+                   host=read.metrics.host, port=read.metrics.port, db_url=read.desk.db_url)
 
     @property
     def broker(self) -> str:
@@ -75,7 +68,8 @@ class Settings:
 
 
 class Consumer:
-    def __init__(self, settings: Settings, registry: CollectorRegistry | None = None) -> None:
+    def __init__(self, settings: ConsumerSettings,
+                 registry: CollectorRegistry | None = None) -> None:
         self.settings = settings
         self.registry = registry or CollectorRegistry()
         self.metrics = EventMetrics(self.registry)
@@ -180,7 +174,7 @@ class Consumer:
 
 
 async def _main() -> None:
-    consumer = Consumer(Settings.from_env())
+    consumer = Consumer(ConsumerSettings.from_env())
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, consumer.stop)

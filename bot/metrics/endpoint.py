@@ -12,7 +12,6 @@ with $SUPPORTBOT_METRICS_TOKEN set it answers only a scraper that sends the toke
 from __future__ import annotations
 
 import asyncio
-import os
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
@@ -22,9 +21,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.metrics.auth import may_scrape, metrics_token
+from bot.settings import get_settings
 
 PATH = "/metrics"
-DESK_ENV = "SUPPORTBOT_METRICS_DESK"
 
 
 async def exposition(registry: CollectorRegistry = REGISTRY) -> bytes:
@@ -46,7 +45,7 @@ class MetricsEndpoint(InputChannel):
         # Single-machine installs have no event consumer: Rasa can serve the desk's gauges
         # (one query per scrape, none per message). Off by default so that several Rasa
         # instances do not report the same tickets.
-        self.desk = os.environ.get(DESK_ENV) == "1" if desk is None else desk
+        self.desk = get_settings().metrics.desk if desk is None else desk
         self.token = metrics_token()
 
     def url_prefix(self) -> str:

@@ -38,10 +38,10 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 
 from bot.logs import log_event
 from bot.rasa_patches.patching import Patch
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def patches() -> list[Patch]:
 
 
 def enabled() -> bool:
-    return os.environ.get(SWITCH, "1").strip().lower() not in {"0", "false", "no", "off"}
+    return get_settings().rasa.patches
 
 
 def check_rasa_version(version: str) -> None:

@@ -8,16 +8,14 @@ never the text of a message.
 
 from __future__ import annotations
 
-import os
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.redact.context import Context
+from bot.settings import ChatSettings, get_settings
 
-WINDOW_SECONDS_ENV = "SUPPORTBOT_SECRET_WINDOW_SECONDS"
-DEFAULT_SECONDS = 120.0
+DEFAULT_SECONDS = ChatSettings.secret_window_seconds
 DEFAULT_MAX_SENDERS = 50_000
 
 
@@ -28,8 +26,9 @@ class SecretWindow:
     _entries: OrderedDict[str, tuple[float, Context]] = field(default_factory=OrderedDict)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> SecretWindow:
-        return cls(seconds=float(env.get(WINDOW_SECONDS_ENV, DEFAULT_SECONDS)))
+    def from_settings(cls, settings: ChatSettings | None = None) -> SecretWindow:
+        """As long as SUPPORTBOT_SECRET_WINDOW_SECONDS says (bot.settings)."""
+        return cls(seconds=(settings or get_settings().chat).secret_window_seconds)
 
     def context(self, sender: str, now: float | None = None) -> Context:
         """What `sender`'s last message left, if it is recent enough; else nothing."""

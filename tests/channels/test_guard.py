@@ -14,6 +14,7 @@ from bot.channels.guard import (
     screen,
 )
 from bot.channels.intake import _disk_responses, request_language
+from bot.settings import Settings
 
 RESPONSES = _disk_responses()
 PAYLOADS = button_payloads(RESPONSES)
@@ -97,10 +98,10 @@ def test_a_secret_inside_a_forged_payload_is_redacted_too():
 
 
 def test_limits_from_the_environment():
-    limits = Limits.from_env({"SUPPORTBOT_MAX_MESSAGE_CHARS": "500",
+    read = Settings.from_env({"SUPPORTBOT_MAX_MESSAGE_CHARS": "500",
                               "SUPPORTBOT_RATE_MESSAGES": "3", "SUPPORTBOT_RATE_SECONDS": "1.5"})
-    assert limits == Limits(500, 3, 1.5)
-    assert Limits.from_env({}) == Limits(2000, 10, 10.0)
+    assert Limits.from_settings(read.limits) == Limits(500, 3, 1.5)
+    assert Limits.from_settings(Settings().limits) == Limits(2000, 10, 10.0)
 
 
 def test_channel_texts_come_from_the_domain_in_both_languages():

@@ -24,11 +24,19 @@ from bot.channels.identity import (
 )
 from bot.channels.intake import log_sign_in_mode
 from bot.cli import main as supportbot
+from bot.settings import IdentitySettings, Settings, SettingsError
 
 KEY = "k" * 40
-PROD = {"SUPPORTBOT_IDENTITY_KEY": KEY}
-DEV = {"SUPPORTBOT_DEV_LOGIN": "1"}
-BOTH = {**DEV, **PROD}  # dev sign-in asked for, but a key is set: production
+PROD_ENV = {"SUPPORTBOT_IDENTITY_KEY": KEY}
+DEV_ENV = {"SUPPORTBOT_DEV_LOGIN": "1"}
+BOTH_ENV = {**DEV_ENV, **PROD_ENV}  # dev sign-in asked for, but a key is set: production
+
+
+def identity(env: dict[str, str]) -> IdentitySettings:
+    return Settings.from_env(env).identity
+
+
+PROD, DEV, BOTH = identity(PROD_ENV), identity(DEV_ENV), identity(BOTH_ENV)
 
 
 def reason(call) -> str:
@@ -41,9 +49,9 @@ def test_mode_is_production_with_a_key_and_fails_closed_without():
     assert mode(PROD) == PRODUCTION
     assert mode(BOTH) == PRODUCTION  # a key set means production, whatever else is set
     assert mode(DEV) == DEVELOPMENT
-    assert mode({}) == UNCONFIGURED
-    assert mode({"SUPPORTBOT_IDENTITY_KEY": "short"}) == UNCONFIGURED  # < 32 bytes
-    assert reason(lambda: resolve_sender(None, "acct-1", {})) == "sign_in_unavailable"
+    assert mode(identity({})) == UNCONFIGURED
+    assert mode(identity({"SUPPORTBOT_IDENTITY_KEY": "short"})) == UNCONFIGURED  # < 32 bytes
+    assert reason(lambda: resolve_sender(None, "acct-1", identity({}))) == "sign_in_unavailable"
 
 
 def test_a_valid_token_gives_its_account():
@@ -126,13 +134,14 @@ def test_a_token_valid_for_longer_than_the_maximum_is_refused():
               signed(exp=now + timedelta(hours=23)), issue_token("acct-42", KEY)]
     for token in within:
         assert resolve_sender(token, None, PROD) == "acct-42"
-    # The operator's maximum applies; an unreadable one falls back to a day, not to none.
-    short = {**PROD, "SUPPORTBOT_TOKEN_MAX_LIFETIME": "30m"}
+    # The operator's maximum applies; an unreadable one stops the process, naming it.
+    short = identity({**PROD_ENV, "SUPPORTBOT_TOKEN_MAX_LIFETIME": "30m"})
     assert reason(lambda: resolve_sender(issue_token("acct-42", KEY), None, short)) == \
         "token_invalid"
     assert max_lifetime(short) == timedelta(minutes=30)
-    assert max_lifetime({"SUPPORTBOT_TOKEN_MAX_LIFETIME": "forever"}) == timedelta(days=1)
-    assert max_lifetime({}) == timedelta(days=1)
+    with pytest.raises(SettingsError, match="SUPPORTBOT_TOKEN_MAX_LIFETIME"):
+        identity({"SUPPORTBOT_TOKEN_MAX_LIFETIME": "forever"})
+    assert max_lifetime(identity({})) == timedelta(days=1)
 
 
 def test_the_site_cannot_be_made_to_mint_a_token_over_the_maximum():
@@ -174,9 +183,9 @@ def test_ttl_parsing():
 
 
 @pytest.mark.parametrize("env, level, mode_, note", [
-    (DEV, "WARNING", DEVELOPMENT, "any account id is accepted"),
-    (BOTH, "WARNING", PRODUCTION, "SUPPORTBOT_DEV_LOGIN=1 is ignored"),
-    (PROD, "INFO", PRODUCTION, None),
+    (DEV_ENV, "WARNING", DEVELOPMENT, "any account id is accepted"),
+    (BOTH_ENV, "WARNING", PRODUCTION, "SUPPORTBOT_DEV_LOGIN=1 is ignored"),
+    (PROD_ENV, "INFO", PRODUCTION, None),
     ({}, "ERROR", UNCONFIGURED, None),
 ])
 def test_start_up_says_how_users_sign_in(monkeypatch, caplog, env, level, mode_, note):

@@ -8,10 +8,11 @@ import pytest
 
 from bot.channels.identity import issue_token, resolve_sender
 from bot.desk import canonical_account_id
+from bot.settings import Settings
 
 KEY = "k" * 40
-PROD = {"SUPPORTBOT_IDENTITY_KEY": KEY}
-DEV = {"SUPPORTBOT_DEV_LOGIN": "1"}
+PROD = Settings.from_env({"SUPPORTBOT_IDENTITY_KEY": KEY}).identity
+DEV = Settings.from_env({"SUPPORTBOT_DEV_LOGIN": "1"}).identity
 
 
 @pytest.mark.parametrize("account", ["Alice01", "ALICE01", "alice01", "aLiCe01"])

@@ -6,6 +6,7 @@ import json
 import logging
 
 from bot.channels.origins import OriginCheck, configured_origins, own_origins
+from bot.settings import Settings
 
 DIRECT = {"HTTP_HOST": "chat.example.com", "wsgi.url_scheme": "https"}
 PROXIED = {"HTTP_HOST": "127.0.0.1:5006", "wsgi.url_scheme": "http",
@@ -53,8 +54,10 @@ def test_listed_origins_are_allowed_as_well():
 
 
 def test_the_environment_wins_over_credentials_yml():
-    env = {"SUPPORTBOT_CHAT_ORIGINS": "https://a.example, https://b.example/"}
-    assert configured_origins(["https://c.example"], env) == {"https://a.example",
-                                                              "https://b.example"}
-    assert configured_origins("https://c.example", {}) == {"https://c.example"}
-    assert configured_origins(None, {}) == frozenset()
+    chat = Settings.from_env({"SUPPORTBOT_CHAT_ORIGINS": "https://a.example, https://b.example/"}
+                             ).chat
+    assert configured_origins(["https://c.example"], chat) == {"https://a.example",
+                                                               "https://b.example"}
+    unset = Settings().chat
+    assert configured_origins("https://c.example", unset) == {"https://c.example"}
+    assert configured_origins(None, unset) == frozenset()

@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from bot.channels.sender_limits import Allowance, SenderLimiter, async_storage_uri
+from bot.settings import Settings
 
 
 def charges(limiter: SenderLimiter, calls: list[tuple[str, int]]) -> list[str | None]:
@@ -69,11 +70,13 @@ def test_the_window_passes():
 
 
 def test_settings_from_the_environment():
-    assert Allowance.from_env({}) == Allowance(10, 64 * 1024, 10)
+    assert Allowance.from_settings(Settings().limits) == Allowance(10, 64 * 1024, 10)
     env = {"SUPPORTBOT_RATE_MESSAGES": "3", "SUPPORTBOT_RATE_BYTES": "5000",
            "SUPPORTBOT_RATE_SECONDS": "0.2"}
-    assert Allowance.from_env(env) == Allowance(3, 5000, 1)  # at least a second
-    limiter = SenderLimiter.from_env({**env, "SUPPORTBOT_RATE_STORAGE_URI": "memory://"})
+    limits = Settings.from_env(env).limits
+    assert Allowance.from_settings(limits) == Allowance(3, 5000, 1)  # at least a second
+    limiter = SenderLimiter.from_settings(
+        Settings.from_env({**env, "SUPPORTBOT_RATE_STORAGE_URI": "memory://"}).limits)
     assert charges(limiter, [("a", 1)] * 4) == [None, None, None, "burst"]
 
 

@@ -17,6 +17,7 @@ from bot.console import auth, csrf
 from bot.console.transcript import TrackerReader
 from bot.desk import AgentExists, Desk, NotHolder, TicketResolved, make_engine
 from bot.desk.db import PROJECT_ROOT
+from bot.settings import get_settings
 from tests.support.console import make_tracker_db
 
 # -- sessions, passwords, CSRF ---------------------------------------------------------
@@ -54,9 +55,10 @@ def test_csrf_tokens_compare_exactly() -> None:
 
 
 def test_secret_from_env_or_generated_once(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv(auth.SECRET_ENV, "from-env")
+    monkeypatch.setenv("SUPPORTBOT_CONSOLE_SECRET", "from-env")
     assert auth.console_secret(tmp_path) == "from-env"
-    monkeypatch.delenv(auth.SECRET_ENV)
+    monkeypatch.delenv("SUPPORTBOT_CONSOLE_SECRET")
+    get_settings.cache_clear()  # read once per process: this test starts another
     first = auth.console_secret(tmp_path / "var")
     assert len(first) > 40 and auth.console_secret(tmp_path / "var") == first
     assert (tmp_path / "var" / "console_secret").stat().st_mode & 0o077 == 0

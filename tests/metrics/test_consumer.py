@@ -19,7 +19,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
 from bot.desk import open_desk
 from bot.desk.clock import utc_now
-from bot.metrics.consumer import Consumer, Settings
+from bot.metrics.consumer import Consumer, ConsumerSettings
 from tests.support.metrics import wait_for_sample
 from tests.support.services import AMQP
 from tests.support.tools import ROOT, free_port
@@ -133,7 +133,7 @@ def test_consumer_reconnects_when_the_connection_drops(tmp_path: Path, names):
     async def run() -> None:
         proxy = Proxy()
         server = await proxy.start()
-        consumer = Consumer(Settings(amqp_url=f"amqp://guest:guest@127.0.0.1:{proxy.port}/",
+        consumer = Consumer(ConsumerSettings(amqp_url=f"amqp://guest:guest@127.0.0.1:{proxy.port}/",
                                      queue=queue, port=0,
                                      db_url=f"sqlite:///{tmp_path / 'desk.db'}"))
         task = asyncio.create_task(consumer.run())
@@ -164,10 +164,10 @@ def test_consumer_reconnects_when_the_connection_drops(tmp_path: Path, names):
 def test_consumer_metrics_need_the_token_when_one_is_set(tmp_path: Path, monkeypatch):
     """The consumer's own /metrics (served without a broker here) honours
     $SUPPORTBOT_METRICS_TOKEN like Rasa's (tests/metrics/test_endpoint.py)."""
-    from bot.metrics.consumer import Consumer, Settings
+    from bot.metrics.consumer import Consumer, ConsumerSettings
 
     monkeypatch.setenv("SUPPORTBOT_METRICS_TOKEN", "s3cret-token")
-    consumer = Consumer(Settings(port=0, db_url=f"sqlite:///{tmp_path / 'desk.db'}"))
+    consumer = Consumer(ConsumerSettings(port=0, db_url=f"sqlite:///{tmp_path / 'desk.db'}"))
 
     async def run() -> list[int]:
         runner = await consumer.serve()

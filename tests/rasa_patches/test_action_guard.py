@@ -16,7 +16,6 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.channels import action_guard
 from bot.channels.action_guard import ActionServerUnavailable, guard_this_turn
 
 
@@ -87,7 +86,7 @@ def test_inside_deliver_an_unreachable_server_aborts_the_turn():
 
 
 def test_inside_deliver_a_hanging_action_server_times_out(monkeypatch):
-    monkeypatch.setattr(action_guard, "ACTION_TIMEOUT", 0.5)
+    monkeypatch.setenv("SUPPORTBOT_ACTION_TIMEOUT", "0.5")
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)  # accepts connections, never answers: a frozen server

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.metrics.consumer import Settings
+from bot.metrics.consumer import ConsumerSettings
 from bot.scaleout.launcher import BalancerProcess, ScaledStack, Services
 
 
@@ -20,7 +20,7 @@ def test_the_metrics_consumer_reads_the_brokers_queue_with_the_same_credentials(
     assert isinstance(stack.balancer, BalancerProcess)
     assert set(stack.balancer.commands()) == {"balancer", "metrics"}
     assert stack.balancer.health_url("metrics") == "http://localhost:9200/metrics"
-    settings = Settings.from_env(stack.balancer.env)
+    settings = ConsumerSettings.from_env(stack.balancer.env)
     assert settings.queue == "events" and settings.port == 9200
     assert settings.amqp_url == "amqp://bot:p%40ss%3Aw%2Frd@127.0.0.1:5672/"
     assert "p@ss" not in settings.broker  # logged without the password
