@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -39,7 +38,7 @@ from bot.desk.models import OUTCOMES, TICKET_STATUSES
 from bot.desk.records import to_plain
 from bot.notify import push_ticket_update
 from bot.retention.tracker import register as register_retention
-from bot.terminal import clean, table
+from bot.terminal import clean, operator_name, table
 from bot.trainer.cli import register as register_eval
 from bot.trainer.review import register as register_review
 from bot.trainer.validate import register as register_validate
@@ -82,10 +81,6 @@ def compact_json(value: Any) -> str:
 
 
 # -- commands ------------------------------------------------------------------------
-
-
-def agent_default() -> str:
-    return os.environ.get("USER") or "cli"
 
 
 def cmd_db_upgrade(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
@@ -265,11 +260,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("user", metavar="USER")
     p.add_argument("--hours", type=_hours, required=True, help="length of the suspension")
     p.add_argument("--reason", required=True)
-    p.add_argument("--agent", default=agent_default(), help=agent_help)
+    p.add_argument("--agent", default=operator_name(), help=agent_help)
 
     p = command(commands, "lift", cmd_lift, "lift a user's active suspension")
     p.add_argument("user", metavar="USER")
-    p.add_argument("--agent", default=agent_default(), help=agent_help)
+    p.add_argument("--agent", default=operator_name(), help=agent_help)
 
     p = command(commands, "status", cmd_status, "a user's suspension and tickets")
     p.add_argument("user", metavar="USER")

@@ -1,11 +1,17 @@
-"""Text for an operator's terminal, shared by the command lines: user-supplied strings
-made harmless to print, and rows aligned into a table."""
+"""The operator's terminal, shared by the command lines: who is at it, user-supplied
+strings made harmless to print, and rows aligned into a table."""
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
+
+
+def operator_name() -> str:
+    """Who runs the command, for the records it writes: $USER, else "cli"."""
+    return os.environ.get("USER") or "cli"
 
 
 def clean(value: Any) -> str:

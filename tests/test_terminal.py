@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from bot.terminal import clean, table
+import pytest
+
+from bot.terminal import clean, operator_name, table
+
+
+def test_the_operator_is_user_else_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("USER", "tina")
+    assert operator_name() == "tina"
+    monkeypatch.setenv("USER", "")
+    assert operator_name() == "cli"
+    monkeypatch.delenv("USER")
+    assert operator_name() == "cli"
 
 
 def test_clean_escapes_what_could_drive_the_terminal() -> None:

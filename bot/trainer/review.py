@@ -10,7 +10,6 @@ file (bot/trainer/nlu_editor.py). Or `review dismiss ID`.
 from __future__ import annotations
 
 import argparse
-import os
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +20,7 @@ from bot.desk.clock import span, utc_now
 from bot.desk.models import REVIEW_STATUSES
 from bot.desk.records import to_plain
 from bot.desk.reviews import ReviewError, ReviewInfo
-from bot.terminal import clean, table
+from bot.terminal import clean, operator_name, table
 from bot.trainer.nlu_data import EXTERNAL_PREFIX, domain_intents, load_examples
 from bot.trainer.nlu_editor import append_example, example_text, target_file
 from bot.trainer.similarity import normalise
@@ -156,7 +155,7 @@ def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     help_ = "messages the bot was unsure of: label them as training data"
     review = commands.add_parser("review", parents=parents, help=help_, description=help_)
     sub = review.add_subparsers(dest="review_command", metavar="COMMAND", required=True)
-    trainer = os.environ.get("USER") or "cli"
+    trainer = operator_name()
 
     def command(name: str, handler: Any, text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, parents=parents, help=text, description=text)
