@@ -36,7 +36,13 @@ from bot.logs import log_event
 from bot.metrics.auth import may_scrape, metrics_token
 from bot.metrics.desk import DeskCollector
 from bot.metrics.events import EventMetrics
-from bot.settings import BrokerSettings, MetricsSettings, Settings, get_settings
+from bot.settings import (
+    BrokerSettings,
+    MetricsSettings,
+    Settings,
+    SettingsError,
+    get_settings,
+)
 
 logger = logging.getLogger("bot.metrics.consumer")  # also when run as __main__
 
@@ -173,8 +179,8 @@ class Consumer:
             log_event(logger, "metrics_consumer_stopped")
 
 
-async def _main() -> None:
-    consumer = Consumer(ConsumerSettings.from_env())
+async def _main(settings: ConsumerSettings) -> None:
+    consumer = Consumer(settings)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, consumer.stop)
@@ -185,7 +191,12 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("aio_pika").setLevel(logging.WARNING)
     logging.getLogger("aiormq").setLevel(logging.WARNING)
-    asyncio.run(_main())
+    try:
+        settings = ConsumerSettings.from_env()
+    except SettingsError as error:  # a value that cannot be read: say which, then stop
+        log_event(logger, "metrics_consumer_not_started", logging.ERROR, reason=str(error))
+        raise SystemExit(2) from None
+    asyncio.run(_main(settings))
 
 
 if __name__ == "__main__":
