@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.channels.chat_page import page_for
 from bot.channels.guard import (
     EMPTY,
     TOO_LONG,
@@ -122,13 +121,3 @@ def test_request_language():
     assert request_language("hej, varför är jag avstängd?", None) == "sv"
     assert request_language(None, "sv-SE,sv;q=0.9") == "sv"
     assert request_language(42, "en-GB") == "en"
-
-
-def test_development_picker_checks_the_account_id():
-    template, picker = "<main data-user='{{USER}}'>", "<form><!--error--></form>"
-    assert page_for("", True, template, picker) == (200, picker)
-    assert page_for("acct-42", True, template, picker) == (200, "<main data-user='acct-42'>")
-    status, body = page_for("<script>", True, template, picker)
-    assert status == 400 and "not an account id" in body
-    # Production: the page signs in with its token, whatever ?user= says.
-    assert page_for("acct-42", False, template, picker) == (200, "<main data-user=''>")

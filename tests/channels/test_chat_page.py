@@ -1,0 +1,56 @@
+"""The chat page as served: its language, the development picker, and who may frame it."""
+
+from __future__ import annotations
+
+from bot.channels.chat_page import ChatPage, frame_ancestors, page_for, page_headers
+from bot.settings import get_settings
+
+ORIGINS_ENV = "SUPPORTBOT_CHAT_ORIGINS"
+
+
+def test_the_page_is_in_the_language_asked_for_with_its_texts_for_the_script():
+    status, body = page_for("", False, "sv")
+    assert status == 200
+    assert '<html lang="sv">' in body
+    assert 'placeholder="Skriv ett meddelande…"' in body
+    assert '"signed_out": "utloggad"' in body  # the script's words, as JSON
+    _, english = page_for("", False, "en")
+    assert '<html lang="en">' in english and "Write a message…" in english
+
+
+def test_development_picker_checks_the_account_id():
+    status, picker = page_for("", True, "en")
+    assert status == 200 and 'name="user"' in picker
+    status, body = page_for("acct-42", True, "en")
+    assert status == 200 and 'data-user="acct-42"' in body
+    status, body = page_for("<script>", True, "sv")
+    assert status == 400 and "Det är inte ett konto-id." in body and "<script>" not in body
+    # Production: the page signs in with its token, whatever ?user= says.
+    status, body = page_for("acct-42", False, "en")
+    assert status == 200 and 'data-user=""' in body
+
+
+def test_only_listed_sites_may_frame_the_page():
+    assert frame_ancestors([]) == "'none'"
+    assert frame_ancestors(["https://www.exchange.example", "http://localhost:8080"]) == (
+        "http://localhost:8080 https://www.exchange.example")
+    # A value that would add a directive of its own, or a wildcard, is left out.
+    assert frame_ancestors(["https://a.example; script-src *", "*", "https://b.example"]) == (
+        "https://b.example")
+    policy = page_headers(["https://www.exchange.example"])["Content-Security-Policy"]
+    assert "frame-ancestors https://www.exchange.example" in policy
+    assert "script-src 'self'" in policy and "default-src 'none'" in policy
+
+
+def test_the_list_is_the_chats_allowed_origins(monkeypatch):
+    monkeypatch.delenv(ORIGINS_ENV, raising=False)
+    page = ChatPage.from_credentials({"cors_allowed_origins": ["https://www.exchange.example/"]})
+    assert page.headers["Content-Security-Policy"].endswith(
+        "frame-ancestors https://www.exchange.example")
+    assert ChatPage.from_credentials(None).headers["Content-Security-Policy"].endswith(
+        "frame-ancestors 'none'")
+    monkeypatch.setenv(ORIGINS_ENV, "https://a.example,https://b.example")
+    get_settings.cache_clear()  # read once per process (tests/conftest.py clears it too)
+    page = ChatPage.from_credentials({"cors_allowed_origins": ["https://c.example"]})
+    assert page.headers["Content-Security-Policy"].endswith(
+        "frame-ancestors https://a.example https://b.example")
