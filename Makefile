@@ -62,7 +62,13 @@ validate: install
 lint: install
 	$(BIN)/ruff check bot actions tests
 
-test: install
+# axe-core, which the browser tests inject into the pages (tests/support/axe.py).
+AXE := tests/support/node_modules/axe-core/axe.min.js
+$(AXE): tests/support/package.json tests/support/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix tests/support --no-audit --no-fund && touch $@; \
+	else echo "npm not found (apt-get install npm): the accessibility checks will skip"; fi
+
+test: install $(AXE)
 	$(BIN)/ruff check bot actions tests
 	$(BIN)/python -m pytest
 
