@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.desk import filing, queue, tickets, updates
+from bot import macros
+from bot.desk import filing, questions, queue, tickets, updates
 from bot.desk.accounts import canonical_account_id
 from bot.desk.categories import HUMAN_HANDOFF, check_category
 from bot.desk.clock import resolve_now
@@ -202,11 +203,14 @@ class TicketService(Transactions):
         note: str,
         agent: str,
         now: datetime | None = None,
+        reason: str | None = None,
     ) -> TicketInfo:
         """Close a ticket. Outcome "lifted" also lifts the user's active suspension, in the
-        same transaction. Resolving frees the (user, category) slot for a new ticket."""
+        same transaction. Resolving frees the (user, category) slot for a new ticket.
+        `reason`: a reason macro (domain/macros.yml) the user hears with the decision."""
         ticket_id = parse_ticket_ref(ticket_id)
         one_of(outcome, OUTCOMES, "outcome")
+        macros.get(reason, "reason")  # ValueError for an unknown one
         agent = non_empty(agent, "agent")
         note = (note or "").strip()
         at = resolve_now(now)
@@ -232,6 +236,7 @@ class TicketService(Transactions):
                     "outcome": outcome,
                     "note": note,
                     "lifted_suspensions": [s.id for s in lifted],
+                    **({"reason": reason} if reason else {}),
                 },
             )
             return tickets.ticket_info(session, ticket_id)
@@ -251,3 +256,65 @@ class TicketService(Transactions):
         """Claim the telling of a decision: True for exactly one caller per decision."""
         with self._write() as session:
             return updates.mark_told(session, ticket_id, actor=actor, at=resolve_now(now))
+
+    def decision_reason(self, ticket_id: int) -> str | None:
+        """The reason macro told with the ticket's latest decision, if the agent chose one."""
+        with self._read() as session:
+            resolved = [e for e in events_of(session, "ticket", ticket_id)
+                        if e.kind == "resolved"]
+            return resolved[-1].detail.get("reason") if resolved else None
+
+    # -- asking the user, through the bot (bot/desk/questions.py) ----------------------
+
+    def ask_user(
+        self,
+        ticket_id: int | str,
+        agent: str,
+        text: str | None = None,
+        macro: str | None = None,
+        now: datetime | None = None,
+    ) -> TicketInfo:
+        """Put one question to the ticket's user: free `text`, or an ask macro
+        (domain/macros.yml). The ticket waits in `pending_user` until the answer."""
+        ticket_id = parse_ticket_ref(ticket_id)
+        agent = non_empty(agent, "agent")
+        text = (text or "").strip() or None
+        macros.get(macro, "ask")
+        if (text is None) == (macro is None):
+            raise ValueError("a question is either free text or a macro, not both or neither")
+        if text is not None and len(text) > questions.MAX_QUESTION_CHARS:
+            raise ValueError(f"question must be at most {questions.MAX_QUESTION_CHARS} characters")
+        at = resolve_now(now)
+        with self._write() as session:
+            fields = tickets.ticket_info(session, ticket_id).fields
+            values = {k: fields[k] for k in ("asset", "network") if fields.get(k)}
+            return questions.ask(session, ticket_id, agent=agent, text=text, macro=macro,
+                                 values=values, at=at)
+
+    def pending_questions(self, user_id: str) -> list[questions.PendingQuestion]:
+        """The user's unanswered questions, oldest first (`told`: shown already)."""
+        with self._read() as session:
+            return questions.pending_questions(session, canonical_account_id(user_id))
+
+    def mark_question_told(self, ticket_id: int, asked_event_id: int, actor: str = "bot",
+                           now: datetime | None = None) -> bool:
+        """Record that the question was shown; True for exactly one caller."""
+        with self._write() as session:
+            return questions.mark_told(session, ticket_id, asked_event_id, actor=actor,
+                                       at=resolve_now(now))
+
+    def attach_answer(
+        self,
+        ticket_id: int,
+        text: str,
+        skipped: bool = False,
+        message_id: str | None = None,
+        actor: str = "bot",
+        now: datetime | None = None,
+    ) -> TicketInfo | None:
+        """Attach the user's (already redacted) answer and give the ticket back to the
+        agent; None if the question was answered meanwhile."""
+        at = resolve_now(now)
+        with self._write() as session:
+            return questions.answer(session, ticket_id, text=text, skipped=skipped,
+                                    actor=actor, message_id=message_id, at=at)
