@@ -125,7 +125,7 @@ bench: train
 # Refresh docs/screenshots/ from the browser tests (a plain `make test` leaves them alone).
 .PHONY: screenshots
 screenshots: install
-	SUPPORTBOT_SCREENSHOTS=1 $(BIN)/python -m pytest tests/dialogue/test_chat_page.py tests/console/test_console_browser.py
+	SUPPORTBOT_SCREENSHOTS=1 $(BIN)/python -m pytest tests/dialogue/test_chat_page.py tests/channels/test_chat_page_browser.py tests/console/test_console_browser.py
 
 # The scale-out profile (docs/scale-out.md): two Rasa instances (5005, 5006) and two action
 # servers (5055, 5056) behind the load balancer on 5000, the console on 8080, sharing

@@ -16,7 +16,7 @@ def assert_accessible(page, what: str) -> dict[str, int]:
     return by_impact(found)
 
 
-def test_a_swedish_page_after_reload_shows_its_history(stack, chat_page):
+def test_a_swedish_page_after_reload_shows_its_history(stack, chat_page, screenshots):
     user = "acct-web-sv"
     chat_page.goto(chat_url(stack, user))  # the browser asks for English (en-US)
     chat_page.wait_for_selector(".state.on")
@@ -41,7 +41,8 @@ def test_a_swedish_page_after_reload_shows_its_history(stack, chat_page):
         ["sv"] * len(said))
     assert chat_page.locator("#log li.user .speaker").first.inner_text() == "Du:"
     assert chat_page.get_attribute("#log", "aria-live") == "polite"
-    assert_accessible(chat_page, "the restored Swedish page")
+    print(json.dumps({"restored_sv": assert_accessible(chat_page, "the restored Swedish page")}))
+    chat_page.screenshot(path=str(screenshots / "chat_sv.png"))
 
 
 def test_the_browsers_language_until_the_bot_knows_the_users(stack, chat_page):
