@@ -1,6 +1,8 @@
 """The Rasa server as supportbot runs it: `python -m bot.run_rasa run ...` is `rasa run ...`
-with two things done first, before Rasa imports TensorFlow and loads the model.
+with a few things done first, before Rasa imports TensorFlow and loads the model.
 
+- The server is supportbot's (bot/server.py: its routes, middleware and workers beside
+  the chat channels of credentials.yml), added through Rasa's plugin hooks.
 - jax is kept out. TensorFlow 2.12 requires jax (for TFLite's jax converter, which
   catches its absence) and imports it at start-up if installed: ~105 MB of the Rasa
   process and ~0.5 s of start-up for nothing Rasa uses.
@@ -69,6 +71,9 @@ def main() -> None:
         raise SystemExit(2) from None
     from rasa.__main__ import main as rasa_main
 
+    from bot import server
+
+    server.register()
     rasa_main()
 
 

@@ -3,15 +3,14 @@
 Rasa 3.6 answers 500 to a few bodies it cannot read (probed: bad JSON to /model/parse,
 an empty body or `[]` to trigger_intent and messages, `[]` to tracker/events). The API
 needs the operator's token, but a 500 says "bug" and pages someone. This request
-middleware checks the JSON bodies of those endpoints before Rasa reads them; the chat
-page channel installs it on the app (it is the one channel every deployment has).
+middleware checks the JSON bodies of those endpoints before Rasa reads them; bot/server.py
+installs it on the app.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
 from sanic import Sanic, response
 from sanic.request import Request
@@ -48,6 +47,11 @@ def body_problem(path: str, method: str, body: bytes) -> str | None:
 
 
 def install(app: Sanic) -> None:
+    """Check the API's JSON bodies on every request of `app`; once per app."""
+    if getattr(app.ctx, "supportbot_api_guard", False):
+        return
+    app.ctx.supportbot_api_guard = True
+
     async def check(request: Request) -> HTTPResponse | None:
         # Sanic runs request middleware for errors too: a body it stopped reading (over
         # the size limit) is the size handler's to answer (bot.channels.body_limits).
@@ -62,9 +66,3 @@ def install(app: Sanic) -> None:
 
     app.register_middleware(check, "request")
 
-
-def register_with(app: Any) -> None:
-    """Install once per app (several channels may ask)."""
-    if not getattr(app.ctx, "supportbot_api_guard", False):
-        app.ctx.supportbot_api_guard = True
-        install(app)

@@ -27,11 +27,10 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rasa.core.channels.channel import InputChannel, UserMessage
-from sanic import Blueprint, Sanic, response
+from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import api_guard, body_limits
 from bot.channels.chat_history import history_from_events
 from bot.channels.identity import (
     ACCOUNT_ID,
@@ -144,13 +143,6 @@ async def history_reply(request: Request) -> HTTPResponse:
                           "messages": history.messages}, headers=private)
 
 
-class _PageBlueprint(Blueprint):
-    def register(self, app: Sanic, options: dict[str, Any]) -> None:
-        api_guard.register_with(app)  # malformed JSON to Rasa's API: 400, not 500
-        body_limits.install(app)  # Sanic's 100 MB default -> SUPPORTBOT_MAX_BODY_BYTES
-        super().register(app, options)
-
-
 class ChatPage(InputChannel):
     """Serves the page and the conversation's history; messages go through the socket.io
     channel."""
@@ -170,7 +162,7 @@ class ChatPage(InputChannel):
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
-        page = _PageBlueprint("chatpage", __name__)
+        page = Blueprint("chatpage", __name__)
 
         @page.route("/", methods=["GET"])
         async def chat(request: Request) -> HTTPResponse:

@@ -22,7 +22,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import api_guard, body_limits
+from bot.channels import body_limits
 from bot.channels.guard import RATE_LIMITED
 from bot.channels.identity import IdentityError, bearer, resolve_sender
 from bot.channels.intake import (
@@ -40,13 +40,6 @@ logger = logging.getLogger(__name__)
 
 # Enough of a refused body to tell its language (the user is answered in it), and no more.
 LANGUAGE_SAMPLE_BYTES = 4096
-
-
-class _RestBlueprint(Blueprint):
-    def register(self, app: Any, options: dict[str, Any]) -> None:
-        body_limits.install(app)  # Sanic's 100 MB default -> SUPPORTBOT_MAX_BODY_BYTES
-        api_guard.register_with(app)
-        super().register(app, options)
 
 
 def parse_body(body: bytes) -> dict[str, Any] | None:
@@ -71,7 +64,7 @@ class GuardedRestInput(InputChannel):
         self.intake = intake or shared_intake()
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        webhook = _RestBlueprint("guarded_rest", __name__)
+        webhook = Blueprint("guarded_rest", __name__)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -1,5 +1,5 @@
-"""The /metrics route as Rasa mounts channels (rasa.core.channels.channel.register under
-/webhooks/), on a real Sanic server in a child process (Sanic 21.12 cannot start a
+"""The /metrics route as bot/server.py adds it to the app (beside the channels Rasa mounts
+under /webhooks/), on a real Sanic server in a child process (Sanic 21.12 cannot start a
 second app in one process); the full Rasa server is in test_metrics_live.py."""
 
 from __future__ import annotations
@@ -20,11 +20,10 @@ from tests.support.tools import free_port
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = """
 import sys
-from rasa.core.channels.channel import register
 from sanic import Sanic
-from bot.metrics.endpoint import MetricsEndpoint
+from bot.metrics.endpoint import metrics_blueprint
 app = Sanic("metrics_probe")
-register([MetricsEndpoint()], app, "/webhooks/")
+app.blueprint(metrics_blueprint())
 app.run(host="127.0.0.1", port=int(sys.argv[1]), access_log=False, motd=False)
 """
 
