@@ -27,6 +27,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.tracker_store import TrackerStore
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -125,22 +126,28 @@ async def history_reply(request: Request) -> HTTPResponse:
              "message": error_text(request.app, error.reason, fallback)},
             status=error.status, headers=private)
     agent = getattr(request.app.ctx, "agent", None)
+    status, body = await history_of(getattr(agent, "tracker_store", None), sender, fallback)
+    return response.json(body, status=status, headers=private)
+
+
+async def history_of(store: TrackerStore | None, sender: str, fallback: str
+                     ) -> tuple[int, dict[str, Any]]:
+    """(status, body) of `sender`'s history: the conversation, the language the page
+    speaks (the user's, else `fallback`, the browser's) and its texts in it."""
     try:
-        if agent is None or agent.tracker_store is None:
+        if store is None:
             raise LookupError("no tracker store loaded")
-        tracker = await asyncio.wait_for(agent.tracker_store.retrieve_full_tracker(sender),
+        tracker = await asyncio.wait_for(store.retrieve_full_tracker(sender),
                                          HISTORY_TIMEOUT_S)
     except Exception as error:  # noqa: BLE001 - the page still chats; tell operators
         log_event(logger, "history_unavailable", logging.ERROR, user=sender,
                   error=type(error).__name__)
-        return response.json(
-            {"reason": "history_unavailable",
-             "message": text(fallback, SCRIPT_TEXTS["history_failed"])},
-            status=503, headers=private)
+        return 503, {"reason": "history_unavailable",
+                     "message": text(fallback, SCRIPT_TEXTS["history_failed"])}
     history = history_from_events(tracker.events if tracker is not None else [])
     language = history.language or fallback
-    return response.json({"language": language, "texts": script_texts(language),
-                          "messages": history.messages}, headers=private)
+    return 200, {"language": language, "texts": script_texts(language),
+                 "messages": history.messages}
 
 
 class ChatPage(InputChannel):

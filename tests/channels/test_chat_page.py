@@ -1,9 +1,24 @@
-"""The chat page as served: its language, the development picker, and who may frame it."""
+"""The chat page as served: its language, the development picker, who may frame it, and
+the history it restores."""
 
 from __future__ import annotations
 
-from bot.channels.chat_page import ChatPage, frame_ancestors, page_for, page_headers
+import asyncio
+import logging
+
+from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.channels.chat_page import (
+    ChatPage,
+    frame_ancestors,
+    history_of,
+    page_for,
+    page_headers,
+)
 from bot.settings import get_settings
+from bot.tracker_store import TunedSQLTrackerStore
+from tests.support.trackers import DOMAIN
 
 ORIGINS_ENV = "SUPPORTBOT_CHAT_ORIGINS"
 
@@ -54,3 +69,28 @@ def test_the_list_is_the_chats_allowed_origins(monkeypatch):
     page = ChatPage.from_credentials({"cors_allowed_origins": ["https://c.example"]})
     assert page.headers["Content-Security-Policy"].endswith(
         "frame-ancestors https://a.example https://b.example")
+
+
+def test_the_history_of_one_sender_from_a_real_tracker_store(tmp_path, caplog):
+    store = TunedSQLTrackerStore(domain=DOMAIN, host=f"sqlite:///{tmp_path / 'tracker.db'}")
+    for sender, said in [("acct-a", "hej, mitt uttag saknas"), ("acct-b", "my deposit is lost")]:
+        tracker = DialogueStateTracker.from_events(
+            sender, [UserUttered(said), BotUttered(f"answer to {sender}")], slots=DOMAIN.slots)
+        asyncio.run(store.save(tracker))
+
+    status, body = asyncio.run(history_of(store, "acct-a", "en"))
+    assert status == 200 and body["language"] == "sv" and body["texts"]["send"] == "Skicka"
+    assert body["messages"] == [
+        {"from": "user", "text": "hej, mitt uttag saknas", "lang": "sv"},
+        {"from": "bot", "text": "answer to acct-a", "lang": "sv"}]
+    status, body = asyncio.run(history_of(store, "acct-new", "sv"))
+    assert (status, body["language"], body["messages"]) == (200, "sv", [])
+
+    with store.engine.begin() as db:  # the store fails as a lost database would
+        db.exec_driver_sql("DROP TABLE events")
+    with caplog.at_level(logging.ERROR):
+        status, body = asyncio.run(history_of(store, "acct-a", "sv"))
+    assert status == 503 and body["reason"] == "history_unavailable"
+    assert body["message"].startswith("Dina tidigare meddelanden kunde inte hämtas")
+    assert '"event": "history_unavailable"' in caplog.text and "acct-a" in caplog.text
+    store.engine.dispose()
