@@ -246,6 +246,59 @@ class ConsoleSettings:
         "where those counts live; `redis://host:6379` shares them between consoles")
 
 
+def fraction(value: float) -> str | None:
+    return None if 0 < value <= 1 else "must be more than 0 and at most 1"
+
+
+@dataclass(frozen=True)
+class AlertsSettings:
+    """Live queue and alerts."""
+
+    smtp_host: str | None = setting(
+        "SUPPORTBOT_ALERT_SMTP_HOST", None,
+        "the mail server alerts go through; unset: no e-mail alerts", shown="unset")
+    smtp_port: int = setting("SUPPORTBOT_ALERT_SMTP_PORT", 587, "its port", check=port)
+    smtp_starttls: bool = setting(
+        "SUPPORTBOT_ALERT_SMTP_STARTTLS", True,
+        "`1`: STARTTLS (certificate checked) before anything else is sent; `0` for a relay "
+        "on this machine")
+    smtp_username: str = setting(
+        "SUPPORTBOT_ALERT_SMTP_USERNAME", "", "sign-in name at the mail server; unset: none",
+        shown="unset")
+    smtp_password: str = setting(
+        "SUPPORTBOT_ALERT_SMTP_PASSWORD", "", "its password", shown="unset", secret=True)
+    mail_from: str = setting(
+        "SUPPORTBOT_ALERT_FROM", "supportbot@localhost", "the alerts' sender address")
+    mail_to: tuple[str, ...] = setting(
+        "SUPPORTBOT_ALERT_TO", (), "who gets alert e-mails (comma-separated addresses)")
+    webhook_url: str | None = setting(
+        "SUPPORTBOT_ALERT_WEBHOOK_URL", None,
+        "a Slack or Teams incoming webhook: alerts are POSTed there as JSON `{\"text\": …}`",
+        shown="unset", secret=True)
+    near_target: float = setting(
+        "SUPPORTBOT_ALERT_NEAR_TARGET", 0.75,
+        "an unclaimed ticket is alerted once this fraction of its response target has "
+        "passed", check=fraction)
+    console_url: str = setting(
+        "SUPPORTBOT_ALERT_CONSOLE_URL", "http://localhost:8080",
+        "the console's address as agents reach it, for the links in alerts")
+    poll_seconds: float = setting(
+        "SUPPORTBOT_ALERT_POLL_SECONDS", 2.0,
+        "seconds between the alert worker's looks at the queue", check=positive)
+    in_console: bool = setting(
+        "SUPPORTBOT_ALERT_IN_CONSOLE", True,
+        "`1`: the console process runs the alert worker; `0` when `python -m bot.alerts` "
+        "runs it instead")
+    live_poll_seconds: float = setting(
+        "SUPPORTBOT_CONSOLE_LIVE_POLL_SECONDS", 1.0,
+        "seconds between the console's looks for queue changes it streams to agents",
+        check=positive)
+    heartbeat_seconds: float = setting(
+        "SUPPORTBOT_CONSOLE_HEARTBEAT_SECONDS", 15.0,
+        "seconds between heartbeats on the live queue stream; each also checks that the "
+        "agent is still signed in", check=positive)
+
+
 @dataclass(frozen=True)
 class MetricsSettings:
     """Metrics."""
@@ -329,6 +382,7 @@ class Settings:
     chat: ChatSettings = field(default_factory=ChatSettings)
     limits: LimitsSettings = field(default_factory=LimitsSettings)
     console: ConsoleSettings = field(default_factory=ConsoleSettings)
+    alerts: AlertsSettings = field(default_factory=AlertsSettings)
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
     broker: BrokerSettings = field(default_factory=BrokerSettings)
     scaleout: ScaleoutSettings = field(default_factory=ScaleoutSettings)

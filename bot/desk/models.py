@@ -22,6 +22,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -271,3 +272,35 @@ class AbuseEvidence(Base):
     created_at = Column(UTCDateTime(), nullable=False)
 
     __table_args__ = (CheckConstraint(_in("category", SUSPENSION_CATEGORIES), name="category"),)
+
+
+ALERT_EVENTS = ("urgent_filed", "near_target")
+ALERT_CHANNELS = ("email", "webhook")
+ALERT_STATUSES = ("pending", "sent")
+
+
+class Alert(Base):
+    """The alert log (bot/desk/alerts.py): one row per ticket, event and channel, so each
+    alert goes out once; a pending row is retried until its channel takes it."""
+
+    __tablename__ = "alerts"
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id"), nullable=False)
+    event = Column(String(16), nullable=False)
+    channel = Column(String(16), nullable=False)
+    status = Column(String(16), nullable=False)
+    attempts = Column(Integer, nullable=False)
+    created_at = Column(UTCDateTime(), nullable=False)
+    # When a worker may (re)try it: after a back-off, or once another worker's lease ends.
+    next_attempt_at = Column(UTCDateTime(), nullable=False)
+    sent_at = Column(UTCDateTime(), nullable=True)
+    last_error = Column(Text, nullable=True)
+
+    __table_args__ = (
+        CheckConstraint(_in("event", ALERT_EVENTS), name="event"),
+        CheckConstraint(_in("channel", ALERT_CHANNELS), name="channel"),
+        CheckConstraint(_in("status", ALERT_STATUSES), name="status"),
+        UniqueConstraint("ticket_id", "event", "channel"),
+        Index("ix_alerts_status_next_attempt_at", "status", "next_attempt_at"),
+    )

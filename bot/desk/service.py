@@ -12,6 +12,8 @@ The methods live with their concept, one module each; the Desk is all of them:
     agent_service.py       console accounts
     abuse_service.py       abuse evidence on a user
     review_service.py      the trainers' review inbox of unsure messages
+    alert_service.py       the alert log: urgent and near-target alerts, sent once
+    change_service.py      the change mark live views poll
     transactions.py        the read and write transactions they all run in
 """
 
@@ -19,6 +21,8 @@ from __future__ import annotations
 
 from bot.desk.abuse_service import AbuseService
 from bot.desk.agent_service import AgentService
+from bot.desk.alert_service import AlertService
+from bot.desk.change_service import ChangeService
 from bot.desk.db import database_url, make_engine, migrate
 from bot.desk.review_service import ReviewService
 from bot.desk.suspension_service import SuspensionService
@@ -26,7 +30,8 @@ from bot.desk.ticket_service import TicketService
 from bot.settings import get_settings
 
 
-class Desk(TicketService, SuspensionService, AgentService, AbuseService, ReviewService):
+class Desk(TicketService, SuspensionService, AgentService, AbuseService, ReviewService,
+           AlertService, ChangeService):
     """The desk on one database engine: `Desk(engine)`, or `open_desk()`."""
 
     def close(self) -> None:
