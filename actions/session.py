@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.abuse import note_abuse
 from actions.desk import get_desk
 from actions.filing import retry_pending_report
+from actions.questions import take_answer, tell_questions
 from actions.review_inbox import DEFAULT_THRESHOLD as REVIEW_THRESHOLD
 from actions.review_inbox import record_if_unsure
 from actions.safety import warn_about_secrets
@@ -70,8 +71,8 @@ def follow_language(tracker: Tracker) -> List[EventType]:
 
 
 class ActionCheckSuspensionEachMessage(Action):
-    """Runs after every user message, before the reply: decisions, suspension, review
-    inbox, retries."""
+    """Runs after every user message, before the reply: an answer to an agent's question,
+    decisions and questions to tell, suspension, review inbox, retries."""
 
     def name(self) -> str:
         return "action_validate_slot_mappings"
@@ -85,7 +86,10 @@ class ActionCheckSuspensionEachMessage(Action):
         # fault does not silence it (it logs its own failure to record).
         events += note_abuse(dispatcher, tracker)
         try:
+            # Before telling new questions: the answer is to one the user has seen.
+            events += take_answer(dispatcher, tracker)
             told = tell_decisions(dispatcher, tracker)
+            tell_questions(dispatcher, tracker)
             # A lifted appeal was just told; "your suspension is lifted" would repeat it.
             events += refresh_suspension(dispatcher, tracker, announce_lift="lifted" not in told)
             # Messages the bot was unsure of go to the trainers' review inbox, redacted.

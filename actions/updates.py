@@ -1,7 +1,9 @@
-"""Telling users what an agent decided, once, in their language.
+"""Telling users what an agent decided, and what an agent asks them, in their language.
 
 Told at the user's next message (the per-message check calls `tell_decisions`) or at once
-when the console pushes `EXTERNAL_ticket_update` into the conversation.
+when the console pushes `EXTERNAL_ticket_update` into an open chat page. Nothing is marked
+told here: each message carries a marker (bot/tells.py) and the channel marks it once the
+message was shown, so a decision is told exactly once, and never only "sent".
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.desk import get_desk
+from actions.questions import tell_questions
 from actions.suspension_notice import refresh_suspension
+from bot import macros, tells
 from bot.i18n import label, lang
 from bot.logs import log_event
 
@@ -24,21 +28,23 @@ logger = logging.getLogger(__name__)
 
 
 def tell_decisions(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[str]:
-    """Tell each untold decision; returns the outcomes told (e.g. ["lifted"])."""
+    """Say each untold decision, with the agent's reason; returns the outcomes said
+    (e.g. ["lifted"]). Marked told by the channel that shows them (bot/tells.py)."""
     desk = get_desk()
     language = lang(tracker.get_slot("language"))
     told = []
     for ticket in desk.untold_decisions(tracker.sender_id):
-        if not desk.mark_told(ticket.id):
-            continue  # told by a concurrent turn
         outcome = ticket.outcome or "resolved"
-        dispatcher.utter_message(
-            response=f"utter_decision_{outcome}",
-            ticket=ticket.reference,
-            category=label(ticket.category, language),
-        )
-        log_event(logger, "decision_told", user=tracker.sender_id, ticket=ticket.reference,
-                  outcome=outcome)
+        category = label(ticket.category, language)
+        marker = tells.decision(ticket.id)
+        dispatcher.utter_message(response=f"utter_decision_{outcome}",
+                                 ticket=ticket.reference, category=category, tells=marker)
+        reason = macros.load().get(desk.decision_reason(ticket.id) or "")
+        if reason is not None:
+            dispatcher.utter_message(response=reason.response, tells=marker,
+                                     **macros.values_for(ticket, language, category))
+        log_event(logger, "decision_said", user=tracker.sender_id, ticket=ticket.reference,
+                  outcome=outcome, reason=reason.key if reason else None)
         told.append(outcome)
     return told
 
@@ -52,6 +58,7 @@ class ActionTellTicketUpdates(Action):
     ) -> List[EventType]:
         try:
             told = tell_decisions(dispatcher, tracker)
+            tell_questions(dispatcher, tracker)
             return refresh_suspension(dispatcher, tracker, announce_lift="lifted" not in told)
         except SQLAlchemyError as error:
             log_event(logger, "decision_telling_failed", logging.ERROR,

@@ -1,14 +1,14 @@
-"""Push an agent's decision into the user's conversation through Rasa's HTTP API.
+"""Push an agent's decision or question to the user's open chat page.
 
-Best effort by design: if Rasa cannot be reached the user still hears the decision at
-their next message (actions/updates.py), so a failure here is logged, never raised.
+Rasa shows it only on a page that is open (bot/channels/push.py) and marks it told only
+then; otherwise (a REST user, a page closed) the bot tells it at the user's next message
+(actions/updates.py). So a failure here is logged, never raised: nothing is lost.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import urllib.parse
 import urllib.request
 
 from bot.local_secrets import rasa_token
@@ -17,7 +17,7 @@ from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
-EXTERNAL_INTENT = "EXTERNAL_ticket_update"
+PUSH_PATH = "/webhooks/socketio/push"
 
 
 def rasa_url() -> str:
@@ -25,22 +25,21 @@ def rasa_url() -> str:
 
 
 def push_ticket_update(user_id: str, base_url: str | None = None, timeout: float = 5.0) -> bool:
-    """Ask Rasa to tell `user_id` about decided tickets now; True if Rasa accepted."""
-    url = (
-        f"{base_url or rasa_url()}/conversations/{urllib.parse.quote(user_id, safe='')}"
-        f"/trigger_intent?output_channel=latest&token={urllib.parse.quote(rasa_token())}"
-    )
+    """Show `user_id` what waits for them now; True only if an open page showed it."""
     request = urllib.request.Request(
-        url, data=json.dumps({"name": EXTERNAL_INTENT}).encode(), method="POST",
-        headers={"Content-Type": "application/json"},
+        f"{base_url or rasa_url()}{PUSH_PATH}",
+        data=json.dumps({"sender": user_id}).encode(), method="POST",
+        headers={"Content-Type": "application/json",
+                 "Authorization": f"Bearer {rasa_token()}"},
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            ok = response.status == 200
-    except OSError as error:  # URLError, HTTPError, timeouts
-        # str(error) would carry the URL, and with it the token.
+            result = json.load(response)
+    except (OSError, ValueError) as error:  # URLError, HTTPError, timeouts, bad JSON
         log_event(logger, "push_failed", logging.WARNING, user=user_id,
                   error=type(error).__name__, status=getattr(error, "code", None))
         return False
-    log_event(logger, "push_sent", user=user_id, ok=ok)
-    return ok
+    delivered = isinstance(result, dict) and result.get("delivered") is True
+    log_event(logger, "push_sent", user=user_id, delivered=delivered,
+              reason=result.get("reason") if isinstance(result, dict) else None)
+    return delivered

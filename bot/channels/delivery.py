@@ -15,6 +15,8 @@ the answer they gave mid-form is lost or misread. So, per message:
    message), or before their next message. A replay's replies go to the user's open
    socket.io page, else they are told at the next message.
 4. A handled message that produced no reply gets a short apology: never silence.
+5. What a reply tells (a decision, an agent's question: bot/tells.py) is marked told only
+   once the reply is passed on to the user, not when a reply kept for later is stored.
 
 Exactly once: a row is deleted only after Rasa saved the tracker; a replay of a row that
 may have been handled already (claimed before) is skipped when the tracker holds its
@@ -41,6 +43,7 @@ from rasa.shared.core.events import UserUttered
 from sanic import Sanic
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import tells
 from bot.channels.action_guard import ActionServerUnavailable, action_timeout, guard_this_turn
 from bot.channels.outbox import Outbox, Row
 from bot.language import detect_language
@@ -161,6 +164,10 @@ class Delivery:
     def _lock(self, sender: str) -> asyncio.Lock:
         return self._locks.setdefault(sender, asyncio.Lock())
 
+    def sender_lock(self, sender: str) -> asyncio.Lock:
+        """Held while a message of `sender` is handled; a push takes it too (push.py)."""
+        return self._lock(sender)
+
     def start(self, handler: Handler) -> None:
         if not action_guard_patch.PATCH.is_applied():  # a plain `rasa run`, or switched off
             log_event(logger, "action_guard_missing", logging.WARNING,
@@ -197,6 +204,7 @@ class Delivery:
             row_id = admitted.row_id
             for payload in admitted.replies:
                 await out.send_response(sender, payload)
+            await self._shown(sender, admitted.replies)
             try:
                 handled = self.up and await self._drain(
                     sender, out, handler, message, row_id, admitted.claimed)
@@ -214,6 +222,7 @@ class Delivery:
         buffer = BufferedOutput(message.output_channel.name())
         await handler(_with_output(message, buffer))
         await _flush(buffer, message.output_channel)
+        await self._shown(message.sender_id, [payload for _, payload in buffer.messages])
 
     # -- handling the sender's waiting messages in order ------------------------------
 
@@ -224,8 +233,10 @@ class Delivery:
         the replies waiting for the sender were taken already). True: `current` was
         handled (or there is none); False: it waits in the outbox; None: it was parked."""
         if claimed is None and out is not None:
-            for payload in await self._db(self.outbox.take_replies, sender):
+            kept = await self._db(self.outbox.take_replies, sender)
+            for payload in kept:
                 await out.send_response(sender, payload)
+            await self._shown(sender, kept)
         while True:
             row, claimed = (claimed or await self._db(self.outbox.claim_next, sender, lease()),
                             None)
@@ -312,6 +323,12 @@ class Delivery:
                 await self._db(self.outbox.keep_reply, sender, payload)
             return
         await _flush(buffer, target)
+        await self._shown(sender, [payload for _, payload in buffer.messages])
+
+    async def _shown(self, sender: str, payloads: list[dict[str, Any]]) -> None:
+        """Passed on to the user: what they told (a decision, a question) is told now."""
+        if carried := tells.carried(payloads):
+            await self._db(tells.mark_shown, carried, sender)
 
     # -- the user's open page, for replies of replays ---------------------------------
 

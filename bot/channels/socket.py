@@ -15,6 +15,7 @@ SUPPORTBOT_MAX_MESSAGE_BYTES). Only pages from the allowed origins may connect
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -25,7 +26,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 from socketio.exceptions import ConnectionRefusedError as Refused
 
-from bot.channels import body_limits
+from bot.channels import body_limits, push
 from bot.channels.identity import IdentityError, resolve_sender
 from bot.channels.intake import (
     Intake,
@@ -96,6 +97,8 @@ class GuardedSocketIOInput(SocketIOInput):
         self.sio = sio  # get_output_channel (pushed messages) needs it
         webhook = _AppBlueprint(self, sio, self.socketio_path, "socketio_webhook", __name__)
 
+        push.register(webhook, self)  # agents' decisions and questions to open pages
+
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
@@ -136,6 +139,9 @@ class GuardedSocketIOInput(SocketIOInput):
                 self.accounts[sid] = account
             sio.enter_room(sid, account)  # sync in python-socketio 5.9
             await sio.emit("session_confirm", account, room=sid)
+            if self.app is not None:  # what an agent decided or asked while it was closed
+                asyncio.get_running_loop().create_task(
+                    push.tell_on_connect(self.app, self, account))
 
         @sio.on(self.user_message_evt)
         async def handle_message(sid: str, data: Any = None) -> None:

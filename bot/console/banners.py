@@ -27,6 +27,7 @@ OK: dict[str, str] = {
     "appeal_upheld": "Suspension upheld; the ticket is resolved.",
     "suspended": "The suspension is issued; it is listed below.",
     "suspension_lifted": "The suspension is lifted.",
+    "asked": "The question is on its way to the user; the ticket waits for the answer.",
     **{
         f"status_{status}": f"The ticket is now {status.replace('_', ' ')}."
         for status in TICKET_STATUSES
@@ -42,6 +43,7 @@ ERROR: dict[str, str] = {
     "choose_decision": "Choose to uphold or to lift the suspension.",
     "decision_needs_note": "Write a note explaining the decision.",
     "note_needed": "Write a note first (at most 10,000 characters).",
+    "question_needed": "Write a question or pick a macro (not both; at most 1,000 characters).",
     "user_needed": "Enter the user's account id.",
     "hours_not_a_number": "The duration must be a number of hours.",
     "hours_out_of_range": "The duration must be more than 0 hours and at most 365 days.",

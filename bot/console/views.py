@@ -11,6 +11,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import macros
 from bot.console import auth, banners, csrf
 from bot.console.banners import Refusal, error_key
 from bot.console.request_context import render, run_sync, set_session
@@ -198,6 +199,8 @@ async def ticket_page(request: Request, ref: str) -> HTTPResponse:
         earlier=earlier,
         transcript=transcript,
         now=utc_now(),
+        ask_macros=macros.of_kind("ask"),
+        reason_macros=macros.of_kind("reason"),
         **banners.banners(request.args),
     )
 
@@ -226,7 +229,8 @@ async def ticket_action(request: Request, ref: str, action: str) -> HTTPResponse
             status = form(request, "status", 32)
             if status == "resolved":
                 t = await run_sync(
-                    desk.resolve, ticket_id, "resolved", form(request, "note"), agent
+                    desk.resolve, ticket_id, "resolved", form(request, "note"), agent,
+                    None, form(request, "reason", 64) or None,
                 )
                 await _notify(request, t.user_id)
             else:
@@ -239,9 +243,18 @@ async def ticket_action(request: Request, ref: str, action: str) -> HTTPResponse
             note = form(request, "note")
             if not note:
                 raise Refusal("decision_needs_note")
-            t = await run_sync(desk.resolve, ticket_id, outcome, note, agent)
+            t = await run_sync(desk.resolve, ticket_id, outcome, note, agent, None,
+                               form(request, "reason", 64) or None)
             await _notify(request, t.user_id)
             key = "appeal_lifted" if outcome == "lifted" else "appeal_upheld"
+        elif action == "ask":
+            # The user never chats with staff: one question, through the bot.
+            text, macro = form(request, "question"), form(request, "macro", 64)
+            if bool(text) == bool(macro):
+                raise Refusal("question_needed")
+            t = await run_sync(desk.ask_user, ticket_id, agent, text or None, macro or None)
+            await _notify(request, t.user_id)
+            key = "asked"
         else:
             return render(request, "error.html", status=404, problem="Unknown action.")
     except TicketNotFound:
@@ -252,7 +265,8 @@ async def ticket_action(request: Request, ref: str, action: str) -> HTTPResponse
 
 
 async def _notify(request: Request, user_id: str) -> None:
-    """Tell the user's conversation about the decision (best effort, off the loop)."""
+    """Show the user the decision or question on an open chat page (best effort, off the
+    loop); else the bot tells it at their next message."""
     notify = request.app.ctx.notify
     if notify is None:
         return

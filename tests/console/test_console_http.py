@@ -175,12 +175,8 @@ def test_deciding_an_appeal_lifts_or_upholds(console: Console, rasa: RasaStub) -
     assert "Suspension lifted; the ticket is resolved." in alice.get(reply.location).body
     assert console.desk.active_suspension("acct-appeal") is None
     assert console.desk.get_ticket(ref).ticket.outcome == "lifted"
-    # The decision is pushed into the user's conversation (bot.notify, via Rasa's API).
-    assert (
-        "/conversations/acct-appeal/trigger_intent?output_channel=latest"
-        "&token=console-test-token",
-        {"name": "EXTERNAL_ticket_update"},
-    ) in rasa.requests
+    # The decision is pushed to the user's open page, if any (bot.notify, bot/channels/push.py).
+    assert ("/webhooks/socketio/push", {"sender": "acct-appeal"}) in rasa.requests
 
     console.desk.suspend("acct-upheld", 24, "threats", "lena")
     ref = ticket(console, "acct-upheld", "wrongful_suspension")
