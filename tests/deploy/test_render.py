@@ -14,7 +14,13 @@ import pytest
 
 from bench.stacks import free_port
 from deploy.nginx.edge import Edge, nginx_binary
-from deploy.nginx.render import SITE, EdgeSettings, render_site, write_standalone
+from deploy.nginx.render import (
+    SITE,
+    EdgeSettings,
+    render_console,
+    render_site,
+    write_standalone,
+)
 from tests.support.services import missing
 
 TWO = EdgeSettings(listen="127.0.0.1:8000", rasa=("127.0.0.1:5005", "127.0.0.1:5006"),
@@ -43,7 +49,12 @@ def test_only_the_chats_paths_are_forwarded():
     text = render_site(TWO)
     forwarded = re.findall(r"location (\S+) \{[^}]*proxy_pass ([^;]+);", text)
     assert forwarded == [("/webhooks/", "http://supportbot_rasa/webhooks/"),
-                         ("/socket.io/", "http://supportbot_rasa/socket.io/")]
+                         ("/webhooks/chatpage/", "http://supportbot_rasa/webhooks/chatpage/"),
+                         ("/socket.io/", "http://supportbot_socketio/socket.io/")]
+    # REST to the least busy instance; socket.io sticky by client address.
+    assert re.search(r"upstream supportbot_rasa \{\s*least_conn;", text)
+    assert re.search(r"upstream supportbot_socketio \{\s*hash \$binary_remote_addr "
+                     r"consistent;", text)
     assert re.search(r"location / \{\s*default_type application/json;\s*return 404 ", text)
 
 
@@ -75,3 +86,39 @@ def test_with_every_instance_down_the_edge_answers_503_in_the_users_language(tmp
         "The chat is not available right now. Please try again in a few minutes.")})
     assert answers["sv"][0] == 503
     assert answers["sv"][1]["message"].startswith("Chatten är inte tillgänglig just nu")
+
+
+def test_with_every_instance_down_the_chat_page_is_a_page_in_both_languages(tmp_path: Path):
+    if nginx_binary() is None:
+        missing("nginx is not installed (.ci/run installs Debian's nginx-light)")
+    with Edge(port=free_port(), rasa_ports=(free_port(), free_port()), prefix=tmp_path) as edge:
+        request = urllib.request.Request(f"{edge.url}/webhooks/chatpage/",
+                                         headers={"Accept": "text/html"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+    page = refused.value.read().decode()
+    assert refused.value.code == 503
+    assert refused.value.headers["Content-Type"].startswith("text/html")
+    assert refused.value.headers["Retry-After"] == "60"
+    assert refused.value.headers["X-Frame-Options"] == "DENY"
+    assert '<section lang="en">' in page and '<section lang="sv">' in page
+    assert "not available right now" in page and "inte tillgänglig just nu" in page
+
+
+def test_the_console_block_renders_and_nginx_accepts_both(tmp_path: Path):
+    binary = nginx_binary()
+    if binary is None:
+        missing("nginx is not installed (.ci/run installs Debian's nginx-light)")
+    settings = EdgeSettings(listen="127.0.0.1:8000", rasa=("127.0.0.1:5005",),
+                            access_log=str(tmp_path / "access.log"),
+                            console="127.0.0.1:8080", console_listen="127.0.0.1:8001")
+    text = render_console(settings)
+    assert "listen 127.0.0.1:8001;" in text and "server 127.0.0.1:8080;" in text
+    assert not re.search(r"\$\{[A-Z][A-Z0-9_]*\}", text)
+    conf = write_standalone(settings, tmp_path)
+    assert (tmp_path / "sites" / "supportbot_console.conf").read_text() == text
+    check = subprocess.run([binary, "-t", "-p", str(tmp_path), "-c", str(conf)],
+                           capture_output=True, text=True, timeout=30)
+    assert check.returncode == 0, check.stderr
+    with pytest.raises(ValueError):
+        render_console(EdgeSettings(listen="80", rasa=("127.0.0.1:5005",)))
