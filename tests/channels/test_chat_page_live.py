@@ -1,5 +1,5 @@
-"""GET /webhooks/chatpage/history on the running stack: the signed-in sender's own
-conversation from the tracker store, and nobody else's."""
+"""The chat page over HTTP on the running stack: the page in the browser's language with
+its policy, and GET history, the signed-in sender's own conversation and nobody else's."""
 
 from __future__ import annotations
 
@@ -68,3 +68,14 @@ def test_a_sender_without_a_conversation_gets_the_browsers_language(stack):
     assert status == 200
     assert empty == {"language": "sv", "texts": empty["texts"], "messages": []}
     assert empty["texts"]["online"] == "ansluten"
+
+
+def test_the_page_in_the_browsers_language_framed_by_no_unlisted_site(stack):
+    request = urllib.request.Request(f"http://localhost:{stack.rasa_port}/webhooks/chatpage/",
+                                     headers={"Accept-Language": "sv-SE,sv;q=0.9"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        policy = response.headers["Content-Security-Policy"]
+        page = response.read().decode()
+    assert '<html lang="sv">' in page and "Skriv ett meddelande…" in page
+    assert "frame-ancestors 'none'" in policy  # the test stack lists no site
+    assert "script-src 'self'" in policy
