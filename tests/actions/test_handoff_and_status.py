@@ -2,6 +2,7 @@
 And "any news on my ticket?"."""
 
 from actions.handoff import ActionRequestHuman
+from bot import tells
 from actions.status import ActionCheckStatus
 from tests.support.actions import responses, run, tracker
 
@@ -61,7 +62,11 @@ def test_decision_is_told_once_at_next_message_without_repeating_the_lift(action
     assert responses(messages) == ["utter_decision_lifted"]  # not also "lifted" again
     assert messages[0]["ticket"] == appeal.reference
     assert messages[0]["category"] == "överklagande av avstängning"
-    _, again = run(hook, tracker("hej igen", "greet", slots={"language": "sv"}))
+    # Said, not yet shown: until the channel passes the reply on, it is not told.
+    _, unseen = run(hook, tracker("hej igen", "greet", slots={"language": "sv"}))
+    assert responses(unseen) == ["utter_decision_lifted"]
+    assert tells.mark_shown(tells.carried(unseen), "acct-1001", on=actions_desk) == 1
+    _, again = run(hook, tracker("och nu?", "greet", slots={"language": "sv"}))
     assert again == []
     kinds = [e.kind for e in actions_desk.history("ticket", appeal.id)]
     assert kinds.count("user_told") == 1
@@ -76,4 +81,21 @@ def test_pushed_update_tells_upheld_decision(actions_desk):
     _, messages = run(ActionTellTicketUpdates(), tracker(
         "", "EXTERNAL_ticket_update", slots={"suspended": True, "suspension_notified": True}))
     assert responses(messages) == ["utter_decision_upheld"]
-    assert actions_desk.mark_told(appeal.id) is False  # already told
+    # The push (bot/channels/push.py) marks it once an open page showed it, not the action.
+    assert tells.carried(messages) == tells.decision(appeal.id)
+    assert actions_desk.untold_decisions("acct-1001")[0].id == appeal.id
+
+
+def test_the_agents_reason_is_told_with_the_decision_in_the_users_language(actions_desk):
+    from actions.updates import ActionTellTicketUpdates
+
+    ticket = actions_desk.file_report("acct-1001", "missing_deposit", {"asset": "ETH"},
+                                      "k1").ticket
+    actions_desk.resolve(ticket.id, outcome="resolved", note="found it", agent="lena",
+                         reason="reason_funds_credited")
+    _, messages = run(ActionTellTicketUpdates(), tracker(
+        "", "EXTERNAL_ticket_update", slots={"language": "sv"}))
+    assert responses(messages) == ["utter_decision_resolved",
+                                   "utter_macro_reason_funds_credited"]
+    assert messages[1]["asset"] == "ETH" and messages[1]["ticket"] == ticket.reference
+    assert tells.carried(messages) == tells.decision(ticket.id)
