@@ -45,21 +45,21 @@ def carried(payloads: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @functools.lru_cache(maxsize=1)
-def desk() -> Any:
+def shared_desk() -> Any:
     """The Rasa process's desk, opened at the first telling."""
     from bot.desk import open_desk
 
     return open_desk()
 
 
-def mark_shown(tells: list[dict[str, Any]], sender: str) -> int:
+def mark_shown(tells: list[dict[str, Any]], sender: str, on: Any = None) -> int:
     """Mark what the shown messages told; how many were newly marked. A failure is
     logged, not raised: the user then hears it once more rather than never."""
     if not tells:
         return 0
     marked = 0
     try:
-        opened = desk()
+        opened = on or shared_desk()
         for tell in tells:
             if tell.get("kind") == DECISION:
                 marked += opened.mark_told(int(tell["ticket_id"]))

@@ -101,7 +101,7 @@ def register(blueprint: Blueprint, channel: Any) -> None:
 async def tell_on_connect(app: Sanic, channel: Any, account: str) -> None:
     """A page that connects (again) hears a decision or question waiting untold."""
     try:
-        desk = await asyncio.to_thread(tells.desk)
+        desk = await asyncio.to_thread(tells.shared_desk)
         waiting = await asyncio.to_thread(_anything_untold, desk, account)
         if waiting:
             result = await push_to_page(app, channel, account)
