@@ -17,14 +17,14 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.console import auth, csrf, filters, views
+from bot.alerts.worker import AlertWorker
+from bot.console import auth, csrf, filters, live, views
 from bot.console.headers import NO_STORE, SECURITY_HEADERS
-from bot.console.request_context import run_sync, set_session
+from bot.console.request_context import live_agent, run_sync, set_session
 from bot.console.sessions import SessionStore
 from bot.console.throttle import SignInThrottle
 from bot.console.transcript import TrackerReader, tracker_db_url
 from bot.desk import Desk
-from bot.desk.records import AgentInfo
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +44,12 @@ def create_app(
     notify: Notifier | None = None,
     secure_cookies: bool = False,
     throttle: SignInThrottle | None = None,
+    alerts: AlertWorker | None = None,
 ) -> Sanic:
     """A console app on `desk`. `notify(user_id)` is called after a decision (default:
     bot.notify.push_ticket_update when that module exists); `throttle` counts sign-in
-    attempts (default: from the SUPPORTBOT_CONSOLE_* environment)."""
+    attempts (default: from the SUPPORTBOT_CONSOLE_* environment); `alerts` runs in the
+    background while the app serves."""
     if not secret_key:
         raise ValueError("the console needs a secret key")
     app = Sanic(f"supportbot_console_{uuid.uuid4().hex[:8]}")
@@ -76,6 +78,12 @@ def create_app(
     app.register_middleware(_security_headers, "response")
 
     views.register(app)
+    live.register(app)
+    if alerts is not None:
+        # The console is the one long-running process every deployment has, on the desk,
+        # once: it sends the alerts too (bot/alerts; `python -m bot.alerts` instead).
+        app.listener("after_server_start")(lambda app, _loop: alerts.start())
+        app.listener("before_server_stop")(lambda app, _loop: alerts.stop())
 
     @app.listener("after_server_stop")
     async def _close(app: Sanic, _loop: Any) -> None:
@@ -119,7 +127,7 @@ async def _load_session(request: Request) -> HTTPResponse | None:
     request.ctx.agent = None
     name, token = request.ctx.session.get("agent"), request.ctx.session.get("sid")
     if isinstance(name, str) and isinstance(token, str):
-        request.ctx.agent = await run_sync(_live_agent, app, name, token)
+        request.ctx.agent = await run_sync(live_agent, app, name, token)
         if request.ctx.agent is None:
             # Signed out, expired or disabled: the cookie is worth nothing, drop it.
             set_session(request, {})
@@ -137,14 +145,6 @@ async def _load_session(request: Request) -> HTTPResponse | None:
             return response.json({"error": "sign in first"}, status=401)
         return response.redirect("/login")
     return None
-
-
-def _live_agent(app: Sanic, name: str, token: str) -> AgentInfo | None:
-    """The agent of a session that exists server-side and is theirs, if still enabled."""
-    if app.ctx.sessions.agent_of(token) != name:
-        return None
-    agent = app.ctx.desk.get_agent(name)
-    return agent if agent is not None and not agent.disabled else None
 
 
 async def _security_headers(request: Request, resp: HTTPResponse) -> None:

@@ -76,11 +76,15 @@ def _log_to_stderr() -> None:
 
 
 def cmd_console(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
+    from bot.alerts.worker import AlertWorker
     from bot.console.app import create_app
     from bot.console.auth import console_secret
+    from bot.settings import get_settings
 
     _log_to_stderr()
-    app = create_app(desk, console_secret(PROJECT_ROOT / "var"))
+    settings = get_settings().alerts
+    alerts = AlertWorker.from_settings(desk, settings) if settings.in_console else None
+    app = create_app(desk, console_secret(PROJECT_ROOT / "var"), alerts=alerts)
     print(f"Agent console on http://{args.host}:{args.port}/", flush=True)
     app.run(host=args.host, port=args.port, access_log=False, motd=False)
     return {"stopped": True}, "Console stopped."

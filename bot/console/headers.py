@@ -1,8 +1,9 @@
 """Security headers on every console response, pages, redirects, static files and errors.
 
-The console runs no script at all, so the policy allows none: a note or transcript that
-slipped past escaping still could not run. Styles come only from /static, forms post
-only to the console, and no other site may frame it (clickjacking).
+Scripts and styles come only from the console's own files in /static, never inline: a
+note or transcript that slipped past escaping still could not run. The live queue's
+script may connect only back to the console (its event stream); forms post only to the
+console, and no other site may frame it (clickjacking).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'none'",
+        "script-src 'self'",
+        "connect-src 'self'",
         "style-src 'self'",
         "img-src 'self'",
         "form-action 'self'",

@@ -9,11 +9,12 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from sanic import response
+from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.console import csrf
+from bot.desk.records import AgentInfo
 
 
 def set_session(request: Request, data: dict[str, Any]) -> None:
@@ -46,3 +47,12 @@ async def run_sync(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Desk calls are blocking SQL: run them off the event loop."""
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(None, functools.partial(fn, *args, **kwargs))
+
+
+def live_agent(app: Sanic, name: str, token: str) -> AgentInfo | None:
+    """The agent of a session that exists server-side and is theirs, if still enabled
+    (checked on every request, and on every heartbeat of a live stream)."""
+    if app.ctx.sessions.agent_of(token) != name:
+        return None
+    agent = app.ctx.desk.get_agent(name)
+    return agent if agent is not None and not agent.disabled else None
