@@ -6,7 +6,8 @@ decision) without the trigger, a button's title rather than its payload, texts a
 (secrets were redacted before they reached the tracker). Each message carries its
 language: a user message its own where its words tell, else the conversation's; a bot
 message the one it was rendered in (the rule of bot.nlg: the message it answers, else the
-`language` slot).
+`language` slot). A decision or question among them (bot/tells.py) is shown by the
+restored page, and so counts as told.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from rasa.shared.core.constants import EXTERNAL_MESSAGE_PREFIX
 from rasa.shared.core.events import BotUttered, Event, SlotSet, UserUttered
 
+from bot import tells
 from bot.i18n import LANGUAGES
 from bot.language import detect_language, message_language
 
@@ -34,6 +36,8 @@ class History:
     # The language the user last wrote in, as far as the bot could tell; None if never.
     language: str | None = None
     messages: list[dict[str, Any]] = field(default_factory=list)
+    # What the restored bot messages tell (bot/tells.py): shown now, so told.
+    tells: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _buttons(event: BotUttered) -> list[dict[str, str]]:
@@ -48,7 +52,7 @@ def history_from_events(events: Iterable[Event], limit: int = HISTORY_LIMIT) -> 
     written: str | None = None  # the language of the latest message that showed one
     answering = "en"  # the language of the replies to the latest user message
     titles: dict[str, str] = {}  # payload -> title of the buttons last offered
-    messages: deque[dict[str, Any]] = deque(maxlen=limit)
+    messages: deque[tuple[dict[str, Any], list[Any]]] = deque(maxlen=limit)
     last_buttons: list[dict[str, str]] = []
     for event in events:
         if isinstance(event, SlotSet) and event.key == LANGUAGE_SLOT:
@@ -62,18 +66,20 @@ def history_from_events(events: Iterable[Event], limit: int = HISTORY_LIMIT) -> 
             detected = detect_language(text) if shown == text else None
             written = detected or written
             language = detected or answering
-            messages.append({"from": "user", "text": shown, "lang": language})
+            messages.append(({"from": "user", "text": shown, "lang": language}, []))
             last_buttons = []
         elif isinstance(event, BotUttered):
             buttons = _buttons(event)
             titles = {b["payload"]: b["title"] for b in buttons} or titles
             if not event.text and not buttons:
                 continue
-            messages.append({"from": "bot", "text": event.text or "", "lang": answering})
+            messages.append(({"from": "bot", "text": event.text or "", "lang": answering},
+                             (event.metadata or {}).get(tells.KEY) or []))
             last_buttons = buttons
-    result = list(messages)
+    result = [message for message, _ in messages]
     # A question the user has not answered yet keeps its buttons; earlier ones were used.
     if result and result[-1]["from"] == "bot" and last_buttons:
         result[-1]["buttons"] = last_buttons
     known = written or (slot if slot != INITIAL_LANGUAGE else None)
-    return History(language=known, messages=result)
+    told = tells.carried({tells.KEY: carried} for _, carried in messages)
+    return History(language=known, messages=result, tells=told)

@@ -32,6 +32,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import tells
 from bot.channels.chat_history import history_from_events
 from bot.channels.identity import (
     ACCOUNT_ID,
@@ -130,10 +131,12 @@ async def history_reply(request: Request) -> HTTPResponse:
     return response.json(body, status=status, headers=private)
 
 
-async def history_of(store: TrackerStore | None, sender: str, fallback: str
-                     ) -> tuple[int, dict[str, Any]]:
+async def history_of(store: TrackerStore | None, sender: str, fallback: str,
+                     desk: Any = None) -> tuple[int, dict[str, Any]]:
     """(status, body) of `sender`'s history: the conversation, the language the page
-    speaks (the user's, else `fallback`, the browser's) and its texts in it."""
+    speaks (the user's, else `fallback`, the browser's) and its texts in it. A decision
+    or question the page will show again is marked told on `desk` (the process's by
+    default): the page does not hear it a second time when its socket connects."""
     try:
         if store is None:
             raise LookupError("no tracker store loaded")
@@ -145,6 +148,12 @@ async def history_of(store: TrackerStore | None, sender: str, fallback: str
         return 503, {"reason": "history_unavailable",
                      "message": text(fallback, SCRIPT_TEXTS["history_failed"])}
     history = history_from_events(tracker.events if tracker is not None else [])
+    if history.tells:
+        try:
+            await asyncio.to_thread(tells.mark_shown, history.tells, sender, desk)
+        except Exception as error:  # noqa: BLE001 - shown all the same; told again later
+            log_event(logger, "told_mark_failed", logging.ERROR, user=sender,
+                      error=type(error).__name__)
     language = history.language or fallback
     return 200, {"language": language, "texts": script_texts(language),
                  "messages": history.messages}

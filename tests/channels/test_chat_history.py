@@ -10,6 +10,7 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 
+from bot import tells
 from bot.channels.chat_history import history_from_events
 
 APPEAL = [{"title": "Överklaga avstängningen", "payload": "/appeal_suspension"},
@@ -74,3 +75,18 @@ def test_only_the_latest_messages_are_sent():
     assert len(history.messages) == 200
     assert history.messages[0]["text"] == "message number 100 please"
     assert history.messages[-1]["text"] == "message number 299 please"
+
+
+def test_what_the_restored_messages_tell_is_collected_once():
+    decision = tells.decision(7)
+    history = history_from_events([
+        UserUttered("what about my appeal?"),
+        BotUttered("We lifted your suspension.", metadata={"tells": decision}),
+        BotUttered("The reason: the messages were not yours.", metadata={"tells": decision}),
+    ])
+    assert history.tells == decision
+    # Beyond the latest messages it is not shown, so not told.
+    cut = history_from_events([BotUttered("Lifted.", metadata={"tells": tells.decision(8)}),
+                               UserUttered("thanks a lot"), BotUttered("You are welcome.")],
+                              limit=2)
+    assert cut.tells == [] and [m["text"] for m in cut.messages][0] == "thanks a lot"

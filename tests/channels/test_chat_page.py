@@ -9,6 +9,7 @@ import logging
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import tells
 from bot.channels.chat_page import (
     ChatPage,
     frame_ancestors,
@@ -93,4 +94,23 @@ def test_the_history_of_one_sender_from_a_real_tracker_store(tmp_path, caplog):
     assert status == 503 and body["reason"] == "history_unavailable"
     assert body["message"].startswith("Dina tidigare meddelanden kunde inte hämtas")
     assert '"event": "history_unavailable"' in caplog.text and "acct-a" in caplog.text
+    store.engine.dispose()
+
+
+def test_a_decision_the_restored_page_shows_is_told(tmp_path, sqlite_desk):
+    filed = sqlite_desk.file_report("acct-told", "wrongful_suspension", {"note": "x"}, "k1")
+    ticket = filed.ticket
+    sqlite_desk.resolve(ticket.id, "lifted", "credible", "lena")
+    assert [t.id for t in sqlite_desk.untold_decisions("acct-told")] == [ticket.id]
+    store = TunedSQLTrackerStore(domain=DOMAIN, host=f"sqlite:///{tmp_path / 'tracker.db'}")
+    # Pushed while the page was closing: in the tracker, never shown.
+    marker = {"tells": tells.decision(ticket.id)}
+    pushed = [UserUttered("EXTERNAL: EXTERNAL_ticket_update"),
+              BotUttered("We lifted your suspension.", metadata=marker)]
+    asyncio.run(store.save(DialogueStateTracker.from_events("acct-told", pushed,
+                                                            slots=DOMAIN.slots)))
+
+    status, body = asyncio.run(history_of(store, "acct-told", "en", sqlite_desk))
+    assert status == 200 and body["messages"][-1]["text"] == "We lifted your suspension."
+    assert sqlite_desk.untold_decisions("acct-told") == []
     store.engine.dispose()
