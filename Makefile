@@ -128,16 +128,17 @@ screenshots: install
 	SUPPORTBOT_SCREENSHOTS=1 $(BIN)/python -m pytest tests/dialogue/test_chat_page.py tests/channels/test_chat_page_browser.py tests/console/test_console_browser.py
 
 # The scale-out profile (docs/scale-out.md): two Rasa instances (5005, 5006) and two action
-# servers (5055, 5056) behind the load balancer on 5000, the console on 8080, sharing
+# servers (5055, 5056) behind nginx (the chat on 5000, the console on 8000), under
+# supervisord (`.venv/bin/supervisorctl -c var/scaled/supervisord.conf status`), sharing
 # PostgreSQL (tracker, outbox, desk), Redis (locks, socket.io rooms) and RabbitMQ (events).
-# Needs those three services; `make run` needs none of them.
+# Needs those three services and Debian's nginx; `make run` needs none of them.
 .PHONY: run-scaled
 run-scaled: train
 	SUPPORTBOT_DEV_LOGIN=$${SUPPORTBOT_DEV_LOGIN:-$$(test -n "$$SUPPORTBOT_IDENTITY_KEY" && echo 0 || echo 1)} \
 	  $(BIN)/python -m bot.scaleout
 
-# The scale-out profile under the load of `make bench`: the balancer in front of two Rasa
-# instances vs one instance (~5 min); writes bench/results/scaled.{json,md}.
+# The scale-out profile under the load of `make bench`: nginx in front of two Rasa
+# instances vs in front of one (~5 min); writes bench/results/scaled.{json,md}.
 .PHONY: bench-scaled
 bench-scaled: train
 	$(BIN)/python -m bench.scaled $(BENCH_ARGS)

@@ -1,7 +1,8 @@
 """Load on the scale-out profile (`make bench-scaled`): the simulated users of `make bench`
-against the balancer in front of two Rasa instances, then one instance directly (the
-other idle, then stopped), in one run on one stack (PostgreSQL, Redis, RabbitMQ).
-Writes bench/results/scaled.{json,md}. Throw-away databases, Redis prefix and queue.
+against nginx in front of two Rasa instances (the stack of `make run-scaled`, under
+supervisord), then nginx in front of one (the other stopped), in one run on one stack
+(PostgreSQL, Redis, RabbitMQ). Writes bench/results/scaled.{json,md}. Throw-away
+databases, Redis prefix and queue.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from bot.scaleout.services import (
     first_reachable_postgres,
     with_database,
 )
-from bot.serve import stop_process
 from deploy.nginx.edge import Edge
 
 # All the simulated users come from 127.0.0.1: the per-address limits of the edge would
@@ -48,21 +48,20 @@ def _scaled_stack(model: Path, run: str) -> tuple[ScaledStack, str]:
     stack = ScaledStack(
         services=services, rasa_ports=(stacks.free_port(), stacks.free_port()),
         actions_ports=(stacks.free_port(), stacks.free_port()),
-        balancer_port=stacks.free_port(), console_port=None,
+        edge_port=stacks.free_port(), console_port=None, console_edge_port=None,
         metrics_port=stacks.free_port(), model=str(model),
-        log_dir=stacks.WORK / "run" / "scaled",
+        run_dir=stacks.WORK / "run" / "scaled", log_dir=stacks.WORK / "run" / "scaled" / "log",
+        edge_overrides=UNLIMITED_EDGE,
         env={"SUPPORTBOT_DEV_LOGIN": "1", "SUPPORTBOT_RASA_TOKEN": secrets.token_hex(16),
              **stacks.UNLIMITED})
     return stack, server
 
 
-def _pids(stack: ScaledStack, nodes: int, balancer: bool) -> dict[str, int]:
+def _pids(stack: ScaledStack, nodes: int) -> dict[str, int]:
     pids = {}
-    for index, node in enumerate(stack.nodes[:nodes], start=1):
-        pids[f"rasa{index}"] = node.processes["rasa"].pid
-        pids[f"actions{index}"] = node.processes["actions"].pid
-    if balancer and stack.balancer:
-        pids["balancer"] = stack.balancer.processes["balancer"].pid
+    for number in range(1, nodes + 1):
+        pids[f"rasa{number}"] = stack.pid(f"rasa{number}")
+        pids[f"actions{number}"] = stack.pid(f"actions{number}")
     return pids
 
 
@@ -70,38 +69,28 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
     run = uuid.uuid4().hex[:8]
     model = Path(args.model) if args.model else stacks.newest_model(stacks.ROOT / "models")
     stack, pg_server = _scaled_stack(model, run)
-    shutil.rmtree(stack.log_dir, ignore_errors=True)  # this run's logs only
+    shutil.rmtree(stack.run_dir, ignore_errors=True)  # this run's logs only
     results: dict[str, Any] = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         "loadavg_start": load_average(),
         "settings": {"users": args.users, "duration_s": args.duration, "model": model.name},
     }
-    edges: list[Edge] = []
+    one: Edge | None = None
     try:
         stack.start()
-        a, b = stack.rasa_ports
-        prefix = stacks.WORK / "run" / "scaled-nginx"
-        shutil.rmtree(prefix, ignore_errors=True)
-        two = Edge(port=stacks.free_port(), rasa_ports=(a, b), prefix=prefix / "two",
-                   settings_overrides=UNLIMITED_EDGE)
-        one = Edge(port=stacks.free_port(), rasa_ports=(a,), prefix=prefix / "one",
-                   settings_overrides=UNLIMITED_EDGE)
-        edges += [two.start(), one.start()]
-        desk = Desk(make_engine(stack.services.desk_url))
         token = stack.env["SUPPORTBOT_RASA_TOKEN"]
-
-        def nginx_pids(edge: Edge) -> dict[str, int]:
-            assert edge.process is not None
-            return {"nginx": edge.process.pid}  # its worker is counted as its child
-
+        # The same nginx config in front of instance 1 only, for the one-instance phases.
+        one = Edge(port=stacks.free_port(), rasa_ports=stack.rasa_ports[:1],
+                   prefix=stack.run_dir / "nginx-one", settings_overrides=UNLIMITED_EDGE)
+        one.start()
+        desk = Desk(make_engine(stack.services.desk_url))
         servers = {
-            "two via nginx": stacks.Server("nginx2", two.url, token,
-                                           {**_pids(stack, 2, False), **nginx_pids(two)}, 0.0),
-            "two via Python balancer": stacks.Server("pybal", stack.url, token,
-                                                     _pids(stack, 2, True), 0.0),
+            "two via nginx": stacks.Server("nginx2", stack.url, token,
+                                           {**_pids(stack, 2), "nginx": stack.pid("nginx")},
+                                           0.0),
             "one via nginx": stacks.Server("nginx1", one.url, token,
-                                           {**_pids(stack, 1, False), **nginx_pids(one)}, 0.0),
+                                           {**_pids(stack, 1), "nginx": one.process.pid}, 0.0),
         }
         targets = {name: Target(server.base_url, conversations.OURS, suspender(desk),
                                 conversations.DEGRADED) for name, server in servers.items()}
@@ -109,29 +98,25 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
         for name, server in servers.items():
             if name == "one via nginx":
                 # Instance 2 stopped: its outbox worker would otherwise share the outbox.
-                other = stack.nodes[1]
-                if other.supervisor:
-                    other.supervisor.stop()  # it would restart what we stop
-                stop_process(other.processes["rasa"])
+                stack.control().supervisor.stopProcess("rasa2")
             await run_phase(targets[name], len(conversations.OURS), 3, f"{run}-warm-{server.name}")
             for users in sorted({1, args.users}):
-                front = next(key for key in ("nginx", "balancer") if key in server.pids)
-                before = cpu_seconds(tree(server.pids[front]))
+                # nginx's master and worker; measure_phase rounds to 0.1 ms, too coarse here.
+                before = cpu_seconds(tree(server.pids["nginx"]))
                 phase = await measure_phase(server, targets[name], users, args,
                                             f"{run}-{server.name}-{users}")
-                # measure_phase rounds to 0.1 ms, where the front's share is decided.
                 answered = max(1, phase["messages"] - phase["errors"])
-                phase["front"] = front
+                phase["front"] = "nginx"
                 phase["front_cpu_ms_per_msg"] = round(
-                    1000 * (cpu_seconds(tree(server.pids[front])) - before) / answered, 3)
+                    1000 * (cpu_seconds(tree(server.pids["nginx"])) - before) / answered, 3)
                 results["phases"].setdefault(name, {})[str(users)] = phase
             if name == "two via nginx":
                 results["memory"] = memory_report(server.pids)
         results["loadavg_end"] = load_average()
         desk.engine.dispose()
     finally:
-        for edge in edges:
-            edge.stop()
+        if one is not None:
+            one.stop()
         stack.stop()
         for database in (f"sb_bench_{run}_desk", f"sb_bench_{run}_tracker"):
             drop_database(pg_server, database)
@@ -160,10 +145,11 @@ def markdown(r: dict[str, Any]) -> str:
         f"{r['loadavg_start'][0]} at the start, {r['loadavg_end'][0]} at the end. Closed "
         f"loop, {r['settings']['duration_s']:.0f} s per phase, REST, the conversations of "
         "`make bench`. One scaled stack (PostgreSQL tracker/outbox/desk, Redis locks, "
-        "RabbitMQ events), three targets in turn: nginx (deploy/nginx, its per-address "
-        "limits lifted: every simulated user comes from 127.0.0.1) in front of both "
-        "instances; the Python balancer (bot/scaleout/balancer.py, since deleted) in front "
-        "of both; nginx in front of instance 1 after instance 2 is stopped. Both "
+        "RabbitMQ events) under supervisord, targets in turn: nginx (deploy/nginx, its "
+        "per-address limits lifted: every simulated user comes from 127.0.0.1) in front "
+        "of both instances; nginx in front of instance 1 after instance 2 is stopped "
+        "(and, in the run that decided to delete it, the Python balancer in front of "
+        "both). Both "
         "instances share these 2 cores, so two cannot do twice what one does here (a Rasa "
         "process uses one core); the CPU per message is what capacity plans scale. "
         "\"nginx\" counts its master and worker. \"degraded\" = the user was told the "

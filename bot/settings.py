@@ -362,15 +362,23 @@ class ScaleoutSettings:
         "SUPPORTBOT_PG_URL", None,
         "the PostgreSQL server the launcher makes its databases on",
         shown="the local PostgreSQL")
-    balancer_port: int = setting(
-        "SUPPORTBOT_BALANCER_PORT", 5000, "where the load balancer listens", check=port)
-    balancer_timeout: float = setting(
-        "SUPPORTBOT_BALANCER_TIMEOUT", 60.0,
-        "seconds the load balancer waits for a Rasa instance", check=positive)
-    balancer_backends: tuple[str, ...] = setting(
-        "SUPPORTBOT_BALANCER_BACKENDS", (),
-        "the Rasa instances behind the load balancer (comma-separated URLs; `--backend` "
-        "wins)", shown="set by the launcher")
+    instances: int = setting(
+        "SUPPORTBOT_INSTANCES", 2,
+        "Rasa instances, each with its own action server (Rasa on 5005, 5006, ...; "
+        "actions on 5055, 5056, ...)", check=positive)
+    edge_host: str = setting(
+        "SUPPORTBOT_EDGE_HOST", "127.0.0.1",
+        "the address nginx listens on (`0.0.0.0`: every interface)")
+    edge_port: int = setting(
+        "SUPPORTBOT_EDGE_PORT", 5000,
+        "nginx's port for the chat (`/webhooks/`, `/socket.io/`; nothing else passes)",
+        check=port)
+    console_edge_port: int = setting(
+        "SUPPORTBOT_CONSOLE_EDGE_PORT", 8000,
+        "nginx's port for the agent console (its server block of its own)", check=port)
+    console_port: int = setting(
+        "SUPPORTBOT_CONSOLE_PORT", 8080,
+        "the console process's port, on loopback, behind nginx", check=port)
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,10 @@ ROOT = Path(__file__).resolve().parents[1]
 VARIABLE = re.compile(r"^SUPPORTBOT_[A-Z0-9_]+$")
 
 # Files another change is restructuring; their reads move to bot.settings after it.
-# Of these only bot/scaleout/launcher.py and bot/scaleout/balancer.py still read.
 NOT_YET_MOVED = (
     "bot/trainer/review.py", "bot/cli.py", "actions/session.py", "actions/updates.py",
     "bot/console/app.py", "bot/console/views.py", "bot/trainer/data_checks.py",
-    "bot/serve.py", "bot/scaleout/*",
+    "bot/serve.py",
 )
 
 

@@ -1,31 +1,39 @@
 """`python -m bot.scaleout` (`make run-scaled`): the scale-out profile on one machine.
 
-Two Rasa instances (5005, 5006), each with its own action server (5055, 5056), behind
-the balancer (5000), sharing a PostgreSQL tracker store and desk, a Redis lock store
-and a RabbitMQ event broker (endpoints.scaled.yml); the agent console on 8080. Before
+N Rasa instances (5005, 5006, ...), each with its own action server (5055, 5056, ...),
+behind nginx (deploy/nginx: the chat on 5000, the console on 8000), sharing a PostgreSQL
+tracker store and desk, a Redis lock store and a RabbitMQ event broker
+(endpoints.scaled.yml); the agent console and the metrics consumer beside them. Before
 anything starts: the PostgreSQL databases are created if missing, the desk is migrated
 (`supportbot db upgrade`) and Rasa's tracker table created, so instances starting at
-once race on nothing. Each pair runs under bot.serve's Supervisor (a crashed process is
-restarted); Ctrl-C or SIGTERM stops everything. As with `make run`, each action server
-listens on loopback and takes only calls carrying the secret (bot/action_server), and no
-secret is on any command line: the databases' passwords and the tokens go in the
-environment.
+once race on nothing. Then supervisord runs every process (bot/scaleout/
+supervisor_config.py): each restarted alone with back-off, its log rotated; Ctrl-C or
+SIGTERM stops everything. As with `make run`, each action server listens on loopback and
+takes only calls carrying the secret (bot/action_server), and no secret is on any command
+line or in any written config: the passwords and tokens go in the environment.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import signal
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
+import xmlrpc.client
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy.engine import make_url
+from supervisor.xmlrpc import SupervisorTransport
 
 from bot.logs import log_event
-from bot.private_files import PRIVATE_UMASK
+from bot.private_files import PRIVATE_UMASK, private_dir
 from bot.scaleout.services import (
     PG_CANDIDATES,
     create_database,
@@ -33,10 +41,15 @@ from bot.scaleout.services import (
     prepare_tracker_store,
     with_database,
 )
-from bot.serve import NO_TELEMETRY, RASA, ROOT, Stack, Supervisor, serve_until_stopped
+from bot.scaleout.supervisor_config import Program, render
+from bot.serve import NO_TELEMETRY, RASA, ROOT, Stack
+from bot.settings import VAR, Settings, get_settings
+from deploy.nginx.edge import nginx_binary
+from deploy.nginx.render import EdgeSettings, write_standalone
 
 logger = logging.getLogger(__name__)
-SUPPORTBOT = str(Path(RASA).with_name("supportbot"))
+BIN = Path(RASA).parent
+SUPPORTBOT = str(BIN / "supportbot")
 
 
 @dataclass
@@ -57,30 +70,28 @@ class Services:
     rabbitmq_queue: str = "supportbot_events"
 
     @classmethod
-    def from_env(cls) -> Services:
-        """Server URLs from the environment; else the local PostgreSQL, with databases
-        `supportbot` (desk) and `supportbot_tracker` (tracker and outbox)."""
-        env = os.environ.get
-        desk, tracker = env("SUPPORTBOT_DB_URL", ""), env("SUPPORTBOT_TRACKER_DB_URL", "")
-        if not (desk and tracker):
-            server, errors = first_reachable_postgres(
-                [env("SUPPORTBOT_PG_URL", "")] if env("SUPPORTBOT_PG_URL") else PG_CANDIDATES)
+    def from_settings(cls, settings: Settings) -> Services:
+        """The settings' servers. Both databases must be PostgreSQL, shared by every
+        instance: a SQLite URL (the default of `make run`) is replaced by databases
+        `supportbot` (desk) and `supportbot_tracker` (tracker and outbox) on the first
+        reachable local PostgreSQL (or SUPPORTBOT_PG_URL's server)."""
+        desk, tracker = settings.desk.db_url, settings.desk.tracker_db_url
+        if _sqlite(desk) or _sqlite(tracker):
+            candidates = [settings.scaleout.pg_url] if settings.scaleout.pg_url else PG_CANDIDATES
+            server, errors = first_reachable_postgres(candidates)
             if server is None:
                 raise SystemExit("PostgreSQL unreachable: " + "; ".join(errors))
-            desk = desk or with_database(server, "supportbot")
-            tracker = tracker or with_database(server, "supportbot_tracker")
+            desk = with_database(server, "supportbot") if _sqlite(desk) else desk
+            tracker = with_database(server, "supportbot_tracker") if _sqlite(tracker) else tracker
+        broker = settings.broker
         return cls(
             desk_url=desk, tracker_url=tracker,
-            redis_host=env("SUPPORTBOT_REDIS_HOST", "127.0.0.1"),
-            redis_port=int(env("SUPPORTBOT_REDIS_PORT", "6379")),
-            redis_db=int(env("SUPPORTBOT_REDIS_DB", "1")),
-            redis_password=env("SUPPORTBOT_REDIS_PASSWORD", ""),
-            redis_key_prefix=env("SUPPORTBOT_REDIS_KEY_PREFIX", "supportbot"),
-            rabbitmq_host=env("SUPPORTBOT_RABBITMQ_HOST", "127.0.0.1"),
-            rabbitmq_port=int(env("SUPPORTBOT_RABBITMQ_PORT", "5672")),
-            rabbitmq_username=env("SUPPORTBOT_RABBITMQ_USERNAME", "guest"),
-            rabbitmq_password=env("SUPPORTBOT_RABBITMQ_PASSWORD", "guest"),
-            rabbitmq_queue=env("SUPPORTBOT_RABBITMQ_QUEUE", "supportbot_events"),
+            redis_host=broker.redis_host, redis_port=broker.redis_port,
+            redis_db=broker.redis_db, redis_password=broker.redis_password,
+            redis_key_prefix=broker.redis_key_prefix,
+            rabbitmq_host=broker.rabbitmq_host, rabbitmq_port=broker.rabbitmq_port,
+            rabbitmq_username=broker.rabbitmq_username,
+            rabbitmq_password=broker.rabbitmq_password, rabbitmq_queue=broker.rabbitmq_queue,
         )
 
     def redis_url(self) -> str:
@@ -118,29 +129,8 @@ class Services:
         return f"amqp://{user}:{password}@{self.rabbitmq_host}:{self.rabbitmq_port}/"
 
 
-@dataclass
-class BalancerProcess(Stack):
-    """The balancer and the metrics consumer (RabbitMQ events + desk gauges on
-    /metrics) as supervised child processes (bot.serve's Stack and Supervisor)."""
-
-    balancer_port: int = 5000
-    backends: tuple[str, ...] = ()
-    metrics_port: int | None = 9105
-
-    def commands(self) -> dict[str, list[str]]:
-        args = [sys.executable, "-m", "bot.scaleout.balancer",
-                "--port", str(self.balancer_port)]
-        for url in self.backends:
-            args += ["--backend", url]
-        commands = {"balancer": args}
-        if self.metrics_port:
-            commands["metrics"] = [sys.executable, "-m", "bot.metrics.consumer"]
-        return commands
-
-    def health_url(self, name: str) -> str:
-        if name == "metrics":
-            return f"http://localhost:{self.metrics_port}/metrics"
-        return f"http://localhost:{self.balancer_port}/_balancer/health"
+def _sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
 
 
 @dataclass
@@ -148,19 +138,31 @@ class ScaledStack:
     services: Services
     rasa_ports: tuple[int, ...] = (5005, 5006)
     actions_ports: tuple[int, ...] = (5055, 5056)
-    balancer_port: int = 5000
-    console_port: int | None = 8080
+    edge_host: str = "127.0.0.1"
+    edge_port: int = 5000  # nginx: the chat
+    console_edge_port: int | None = 8000  # nginx: the console; None with console_port
+    console_port: int | None = 8080  # the console process, on loopback; None: not started
     metrics_port: int | None = 9105  # the event consumer's /metrics; None: not started
     model: str = "models"
     endpoints: str = "endpoints.scaled.yml"
     env: dict[str, str] = field(default_factory=dict)  # on top of the services' variables
-    log_dir: Path = ROOT / "var" / "log" / "scaled"
-    nodes: list[Stack] = field(default_factory=list)
-    balancer: BalancerProcess | None = None
+    run_dir: Path = VAR / "scaled"  # supervisord's config and socket, nginx's prefix
+    log_dir: Path = VAR / "log" / "scaled"
+    edge_overrides: dict[str, Any] = field(default_factory=dict)  # EdgeSettings fields
+    process: subprocess.Popen | None = None  # supervisord
 
     @property
     def url(self) -> str:
-        return f"http://localhost:{self.balancer_port}"
+        """The chat as users reach it: through nginx."""
+        return f"http://127.0.0.1:{self.edge_port}"
+
+    @property
+    def console_url(self) -> str:
+        return f"http://127.0.0.1:{self.console_edge_port}"
+
+    @property
+    def config(self) -> Path:
+        return self.run_dir / "supervisord.conf"
 
     def prepare(self) -> None:
         """Databases, desk migrations and the tracker table, once, before any instance."""
@@ -171,77 +173,196 @@ class ScaledStack:
                 create_database(server, parsed.database)
         result = subprocess.run(
             [SUPPORTBOT, "db", "upgrade"], cwd=ROOT, capture_output=True, text=True,
-            env={**NO_TELEMETRY, **os.environ, **self.common_env()}, timeout=300,
-            umask=PRIVATE_UMASK)
+            env=self.process_env(), timeout=300, umask=PRIVATE_UMASK)
         if result.returncode != 0:
             raise RuntimeError(f"supportbot db upgrade failed: {result.stderr.strip()}")
         prepare_tracker_store(self.services.tracker_url)
         log_event(logger, "scaled_prepared", desk=_safe(self.services.desk_url),
                   tracker=_safe(self.services.tracker_url))
 
-    def common_env(self) -> dict[str, str]:
-        return {**self.services.env(), "SUPPORTBOT_RASA_URL": self.url, **self.env}
+    def process_env(self) -> dict[str, str]:
+        """supervisord's environment, which every program inherits: the secrets stay
+        here and out of the files written."""
+        return {**NO_TELEMETRY, **os.environ, **self.services.env(),
+                "SUPPORTBOT_RASA_URL": self.url, **self.env}
 
-    def build(self) -> None:
-        self.nodes = []
-        for index, (rasa_port, actions_port) in enumerate(
-                zip(self.rasa_ports, self.actions_ports, strict=True)):
-            node = Stack(rasa_port=rasa_port, actions_port=actions_port,
-                         console_port=self.console_port if index == 0 else None,
-                         model=self.model, endpoints=self.endpoints,
-                         log_dir=self.log_dir / f"node{index + 1}")
-            node.env = {**self.common_env(),
-                        "SUPPORTBOT_ACTIONS_URL": f"http://127.0.0.1:{actions_port}/webhook",
-                        "SUPPORTBOT_ACTIONS_HEALTH_URL": f"http://127.0.0.1:{actions_port}/health"}
-            self.nodes.append(node)
-        self.balancer = BalancerProcess(
-            log_dir=self.log_dir / "balancer",
-            env={**self.common_env(), "SUPPORTBOT_METRICS_PORT": str(self.metrics_port or 0)},
-            balancer_port=self.balancer_port, metrics_port=self.metrics_port,
-            backends=tuple(f"http://127.0.0.1:{port}" for port in self.rasa_ports))
+    def edge(self) -> EdgeSettings:
+        listen = f"{self.edge_host}:{{}}"
+        console = self.console_port and self.console_edge_port
+        return EdgeSettings(
+            listen=listen.format(self.edge_port),
+            rasa=tuple(f"127.0.0.1:{port}" for port in self.rasa_ports),
+            access_log=str(self.log_dir / "nginx-access.log"),
+            console=f"127.0.0.1:{self.console_port}" if console else None,
+            console_listen=listen.format(self.console_edge_port),
+            **self.edge_overrides)
 
-    def start(self, timeout: float = 300, supervise: bool = True) -> ScaledStack:
+    def programs(self) -> list[Program]:
+        """Every process, as supervisord starts them: the commands of `make run`
+        (bot.serve.Stack) once per instance, then the console, the metrics consumer
+        and nginx."""
+        programs = []
+        for number, (rasa_port, actions_port) in enumerate(
+                zip(self.rasa_ports, self.actions_ports, strict=True), start=1):
+            node = Stack(rasa_port=rasa_port, actions_port=actions_port, model=self.model,
+                         endpoints=self.endpoints).commands()
+            programs += [
+                Program(f"actions{number}", node["actions"], priority=10),
+                # Loading the model takes tens of seconds: up 10 s counts as started.
+                Program(f"rasa{number}", node["rasa"], priority=20, startsecs=10,
+                        startretries=5, stopwaitsecs=30, environment={
+                            "SUPPORTBOT_ACTIONS_URL": f"http://127.0.0.1:{actions_port}/webhook",
+                            "SUPPORTBOT_ACTIONS_HEALTH_URL":
+                                f"http://127.0.0.1:{actions_port}/health"}),
+            ]
+        if self.console_port:
+            programs.append(Program(
+                "console", [SUPPORTBOT, "console", "--port", str(self.console_port)],
+                priority=30,
+                # Sign-in attempts count per client address: Sanic takes it from the
+                # X-Forwarded-For nginx sets, trusting that one proxy.
+                environment={"SANIC_PROXIES_COUNT": "1"}))
+        if self.metrics_port:
+            programs.append(Program(
+                "metrics", [sys.executable, "-m", "bot.metrics.consumer"], priority=30,
+                environment={"SUPPORTBOT_METRICS_PORT": str(self.metrics_port)}))
+        binary = nginx_binary()
+        if binary is None:
+            raise SystemExit("nginx is not installed (apt-get install nginx-light)")
+        prefix = self.run_dir / "nginx"
+        conf = write_standalone(self.edge(), prefix)
+        check = subprocess.run([binary, "-t", "-q", "-p", str(prefix), "-c", str(conf)],
+                               capture_output=True, text=True)
+        if check.returncode != 0:
+            raise RuntimeError(f"nginx -t refused the rendered config: {check.stderr}")
+        # QUIT: nginx finishes the requests it holds, then exits.
+        programs.append(Program(
+            "nginx", [binary, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"],
+            priority=40, stopsignal="QUIT"))
+        return programs
+
+    def health_urls(self) -> dict[str, str]:
+        urls = {}
+        for number, (rasa_port, actions_port) in enumerate(
+                zip(self.rasa_ports, self.actions_ports, strict=True), start=1):
+            urls[f"actions{number}"] = f"http://127.0.0.1:{actions_port}/health"
+            urls[f"rasa{number}"] = f"http://127.0.0.1:{rasa_port}/"
+        if self.console_port:
+            urls["console"] = f"http://127.0.0.1:{self.console_port}/login"
+        if self.metrics_port:
+            urls["metrics"] = f"http://127.0.0.1:{self.metrics_port}/metrics"
+        urls["nginx"] = f"{self.url}/webhooks/chatpage/"
+        return urls
+
+    def write(self) -> Path:
+        """nginx's directory and supervisord.conf in run_dir; the config's path."""
+        private_dir(self.run_dir)
+        private_dir(self.log_dir)
+        self.config.write_text(render(self.programs(), run_dir=self.run_dir.resolve(),
+                                      log_dir=self.log_dir.resolve(), directory=ROOT),
+                               encoding="utf-8")
+        return self.config
+
+    def supervisord_command(self) -> list[str]:
+        return [str(BIN / "supervisord"), "-c", str(self.write())]
+
+    def start(self, timeout: float = 300) -> ScaledStack:
+        """Prepare, start supervisord in the background and wait until every program
+        answers (tests, benchmarks); `main` runs supervisord in the foreground."""
         self.prepare()
-        self.build()
-        stacks: list[Stack] = [*self.nodes, self.balancer]
-        # Spawn every process first and wait after: the instances load their models in
-        # parallel instead of one after the other.
-        for stack in stacks:
-            for name in stack.commands():
-                stack._spawn(name)
+        self.process = subprocess.Popen(
+            self.supervisord_command(), cwd=ROOT, env=self.process_env(),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            umask=PRIVATE_UMASK)
         try:
-            for stack in stacks:
-                for name in stack.commands():
-                    stack.wait_ready(name, timeout)
+            for name in self.health_urls():
+                self.wait_ready(name, timeout)
         except (RuntimeError, TimeoutError):
             self.stop()
             raise
-        if supervise:
-            for stack in stacks:
-                stack.supervisor = Supervisor(stack)
-                stack.supervisor.start()
-        log_event(logger, "scaled_started", balancer=self.url,
+        log_event(logger, "scaled_started", edge=self.url,
                   rasa=list(self.rasa_ports), actions=list(self.actions_ports))
         return self
 
-    def stop(self) -> None:
-        if self.balancer:
-            self.balancer.stop()
-        for node in self.nodes:
-            node.stop()
+    def control(self) -> Any:
+        """supervisord's XML-RPC interface (what supervisorctl talks to), over its socket."""
+        socket = (self.run_dir / "supervisor.sock").resolve()
+        return xmlrpc.client.ServerProxy(
+            "http://127.0.0.1", transport=SupervisorTransport(None, None, f"unix://{socket}"))
+
+    def info(self, name: str) -> dict[str, Any]:
+        """supervisord's view of a program: `statename`, `pid`, `start`, ..."""
+        return self.control().supervisor.getProcessInfo(name)
+
+    def pid(self, name: str) -> int:
+        return int(self.info(name)["pid"])
+
+    def wait_ready(self, name: str, timeout: float) -> None:
+        url = self.health_urls()[name]
+        deadline = time.monotonic() + timeout
+        while not _answers(url):
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"supervisord exited; see {self.log_dir}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{url} not ready after {timeout:.0f}s; see {self.log_dir}")
+            time.sleep(0.5)
+
+    def stop(self, timeout: float = 90) -> None:
+        """SIGTERM to supervisord, which stops every program (each within its
+        stopwaitsecs) and then exits."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+def _answers(url: str) -> bool:
+    """Any HTTP answer counts (a 401 of a token-guarded /metrics too)."""
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
 
 
 def _safe(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def stack_from_settings(settings: Settings) -> ScaledStack:
+    scaleout = settings.scaleout
+    count = range(scaleout.instances)
+    return ScaledStack(
+        services=Services.from_settings(settings),
+        rasa_ports=tuple(5005 + i for i in count),
+        actions_ports=tuple(5055 + i for i in count),
+        edge_host=scaleout.edge_host, edge_port=scaleout.edge_port,
+        console_edge_port=scaleout.console_edge_port, console_port=scaleout.console_port,
+        metrics_port=settings.metrics.port or None)
+
+
 def main() -> int:
-    stack = ScaledStack(services=Services.from_env(),
-                        balancer_port=int(os.environ.get("SUPPORTBOT_BALANCER_PORT", "5000")))
-    return serve_until_stopped(stack, [
-        "supportbot (scaled) is up (Ctrl-C stops it):",
-        f"  load balancer  {stack.url}/webhooks/chatpage/  (REST: /webhooks/rest/webhook)",
-        *(f"  Rasa           http://localhost:{port}/" for port in stack.rasa_ports),
-        f"  agent console  http://localhost:{stack.console_port}/",
-        f"  metrics        http://localhost:{stack.metrics_port}/metrics",
-    ])
+    stack = stack_from_settings(get_settings())
+    stack.prepare()
+    command = stack.supervisord_command()
+    print("\n".join([
+        "supportbot (scaled) starts under supervisord (Ctrl-C stops it):",
+        f"  chat (nginx)   {stack.url}/webhooks/chatpage/  (REST: /webhooks/rest/webhook)",
+        f"  console        {stack.console_url}/",
+        *(f"  Rasa           http://127.0.0.1:{port}/  (loopback: API, /metrics)"
+          for port in stack.rasa_ports),
+        f"  metrics        http://127.0.0.1:{stack.metrics_port}/metrics",
+        f"  status         {BIN / 'supervisorctl'} -c {stack.config} status",
+        f"  logs           {stack.log_dir}/",
+    ]), flush=True)
+    os.umask(PRIVATE_UMASK)
+    # supervisord takes this process's place: Ctrl-C and SIGTERM reach it directly.
+    os.execve(command[0], command, stack.process_env())
+    return 0  # not reached
+

@@ -19,6 +19,7 @@ from bot.scaleout.services import (
     drop_database,
     with_database,
 )
+from tests.support.services import missing
 from tests.support.tools import free_port
 
 RUN_ID = f"{os.getpid()}_{uuid.uuid4().hex[:8]}"
@@ -38,9 +39,10 @@ def pg_database(postgres_server: str) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def scaled(trained_model, postgres_server: str, redis_server, rabbitmq_server,
            tmp_path_factory: pytest.TempPathFactory):
-    """The scaled stack once per module: two Rasa instances and two action servers behind
-    the balancer, on throw-away PostgreSQL databases, a Redis key prefix of its own and a
-    RabbitMQ queue of its own; all removed afterwards."""
+    """The scaled stack once per module, under supervisord: two Rasa instances and two
+    action servers behind nginx, the console behind it too, on throw-away PostgreSQL
+    databases, a Redis key prefix of its own and a RabbitMQ queue of its own; all
+    removed afterwards."""
     import asyncio
 
     import aio_pika
@@ -48,7 +50,10 @@ def scaled(trained_model, postgres_server: str, redis_server, rabbitmq_server,
 
     from bot.scaleout.launcher import ScaledStack, Services
     from bot.scaleout.services import drop_database
+    from deploy.nginx.edge import nginx_binary
 
+    if nginx_binary() is None:
+        missing("nginx is not installed (.ci/run installs Debian's nginx-light)")
     run = uuid.uuid4().hex[:10]
     desk_db, tracker_db = f"sb_test_{run}_desk", f"sb_test_{run}_tracker"
     (redis_host, redis_port), (rabbit_host, rabbit_port) = redis_server, rabbitmq_server
@@ -59,12 +64,14 @@ def scaled(trained_model, postgres_server: str, redis_server, rabbitmq_server,
         rabbitmq_host=rabbit_host, rabbitmq_port=rabbit_port,
         rabbitmq_queue=f"sb_test_{run}",
     )
+    base = tmp_path_factory.mktemp("scaled")
     stack = ScaledStack(
         services=services, rasa_ports=(free_port(), free_port()),
-        actions_ports=(free_port(), free_port()), balancer_port=free_port(),
+        actions_ports=(free_port(), free_port()), edge_port=free_port(),
+        console_edge_port=free_port(), console_port=free_port(),
         # No metrics consumer: test_events_reach_rabbitmq reads the events queue itself.
-        console_port=None, metrics_port=None, model=str(trained_model),
-        log_dir=tmp_path_factory.mktemp("scaled") / "log",
+        metrics_port=None, model=str(trained_model),
+        run_dir=base / "run", log_dir=base / "log",
         env={
             "SUPPORTBOT_RASA_TOKEN": "test-rasa-token",
             "SUPPORTBOT_IDENTITY_KEY": "test-identity-key-" + "k" * 32,

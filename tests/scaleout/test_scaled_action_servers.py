@@ -1,6 +1,7 @@
 """The scaled profile's action servers (endpoints.scaled.yml): Rasa reaches each with the
 secret, forged calls to either are refused, both listen on loopback, and no secret of the
-profile (tokens, broker and Redis passwords) is on any process's command line."""
+profile (tokens, broker and Redis passwords) is on any process's command line or in the
+configs written for supervisord and nginx."""
 
 from __future__ import annotations
 
@@ -27,8 +28,9 @@ def test_each_instance_reaches_its_action_server(scaled) -> None:
     for index, port in enumerate(scaled.rasa_ports):
         replies = say(scaled, port, f"acct-scaled-secret-{index}", "any news on my ticket?")
         assert replies and all(replies), replies
-    for node in scaled.nodes:
-        assert "action_call_refused" not in (node.log_dir / "actions.log").read_text()
+    for number in (1, 2):
+        log = (scaled.log_dir / f"actions{number}.log").read_text()
+        assert "action_call_refused" not in log
 
 
 def test_forged_calls_to_either_action_server_are_refused(scaled) -> None:
@@ -63,9 +65,12 @@ def test_no_secret_of_the_profile_is_on_a_command_line(scaled) -> None:
         secrets["amqp url"] = services.amqp_url()
     if services.redis_password:
         secrets["redis password"] = services.redis_password
-    stacks = [*scaled.nodes, scaled.balancer]
-    pids = descendants({p.pid for stack in stacks for p in stack.processes.values()})
-    assert len(pids) >= 5  # two Rasa, two action servers, the balancer
+    pids = descendants({scaled.process.pid})  # supervisord and all it runs
+    assert len(pids) >= 7  # supervisord, two Rasa, two action servers, console, nginx
+    written = [scaled.config, *(scaled.run_dir / "nginx").rglob("*.conf")]
+    for path in written:  # nor in a config the launcher wrote
+        for name, value in secrets.items():
+            assert value not in path.read_text(), f"{name} in {path}"
     for pid in pids:
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as handle:

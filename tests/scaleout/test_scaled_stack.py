@@ -1,7 +1,9 @@
 """The scaled stack on the real PostgreSQL, Redis and RabbitMQ: two Rasa instances and two
-action servers behind the balancer (`scaled` fixture, tests/scaleout/conftest.py).
+action servers behind nginx, under supervisord (`scaled` fixture, tests/scaleout/
+conftest.py). Users reach it only through nginx; the tests that talk to one instance
+directly stand for what happens when nginx sends two turns to different instances.
 
-The test that kills an instance runs last: the module's stack is not repaired after it.
+The test that kills an instance runs last.
 """
 
 from __future__ import annotations
@@ -10,12 +12,16 @@ import asyncio
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import aio_pika
+import aiohttp
 import socketio
 from sqlalchemy import create_engine, text
 
@@ -175,37 +181,136 @@ def test_events_reach_rabbitmq_through_the_pika_broker(scaled):
     assert any(e["event"] == "active_loop" and e["name"] == "report_form" for e in events)
 
 
-def test_socketio_through_the_balancer_sticks_to_one_instance(scaled):
-    """Long-polling is many HTTP requests carrying a session id that only one instance
-    knows: round-robin would break it at the second request."""
+def access_log(stack) -> list[dict]:
+    path = stack.log_dir / "nginx-access.log"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+async def polling_then_websocket(base: str, token: str) -> tuple[str, str]:
+    """engine.io as a browser runs it: the handshake and socket.io's connect over
+    long-polling, then the upgrade of that session to a WebSocket, "hello" sent over
+    it. (python-socketio's client cannot upgrade with the aiohttp installed here.)
+    What the polls returned, and the WebSocket's frames, each joined."""
+    url = f"{base}/socket.io/?EIO=4&transport=polling"
+    polled: list[str] = []
+    async with aiohttp.ClientSession() as session:
+        async with session.get(url) as response:
+            opened = await response.text()
+        assert opened.startswith("0{"), opened
+        polling = f"{url}&sid={json.loads(opened[1:])['sid']}"
+        for packet in ("40" + json.dumps({"token": token}), '42["session_request",{}]'):
+            async with session.post(polling, data=packet) as response:
+                assert response.status == 200, await response.text()
+            async with session.get(polling) as response:
+                polled.append(await response.text())
+        ws_url = polling.replace("http://", "ws://").replace("transport=polling",
+                                                             "transport=websocket")
+        frames: list[str] = []
+        async with session.ws_connect(ws_url) as ws:
+            await ws.send_str("2probe")
+            assert (await ws.receive(timeout=10)).data == "3probe"
+            await ws.send_str("5")  # upgraded: polling ends here
+            await ws.send_str('42["user_uttered",{"message":"hello"}]')
+            while not any("bot_uttered" in frame for frame in frames):
+                frame = (await ws.receive(timeout=60)).data
+                if frame == "2":
+                    await ws.send_str("3")
+                frames.append(frame)
+    return "\x1e".join(polled), "\x1e".join(frames)
+
+
+def test_socketio_through_nginx_stays_on_one_instance_across_polling_and_upgrade(scaled):
+    """Long-polling is many HTTP requests carrying a session id only one instance knows,
+    and the upgrade to a WebSocket is one more: each must reach that instance."""
     account = "acct-scale-socket"
+    seen_before = len(access_log(scaled))
+    polled, frames = asyncio.run(polling_then_websocket(scaled.url, token(scaled, account)))
+    assert '40{"sid"' in polled  # socket.io connected over polling, token accepted
+    assert f'42["session_confirm","{account}"]' in polled
+    assert "bot_uttered" in frames  # answered over the upgraded socket
+    def socket_lines() -> list[dict]:
+        return [entry for entry in access_log(scaled)[seen_before:]
+                if entry["path"].startswith("/socket.io/")]
 
-    async def chat() -> tuple[list, list]:
-        client = socketio.AsyncClient(reconnection=False)
-        confirmed, answers = [], []
-        client.on("session_confirm", confirmed.append)
-        client.on("bot_uttered", answers.append)
-        await client.connect(scaled.url, auth={"token": token(scaled, account)},
-                             socketio_path="/socket.io", transports=["polling"],
-                             wait_timeout=10)
-        await client.emit("session_request", {})
-        for message in ("hello", "what counts as abuse?", "thanks"):
-            before = len(answers)
-            await client.emit("user_uttered", {"message": message})
-            for _ in range(600):
-                if len(answers) > before:
-                    break
-                await asyncio.sleep(0.1)
-        await client.disconnect()
-        return confirmed, answers
-
-    confirmed, answers = asyncio.run(chat())
-    assert confirmed == [account]
-    assert len(answers) >= 3
+    deadline = time.monotonic() + 10  # the WebSocket is logged once nginx has closed it
+    while len(socket_lines()) < 6 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    lines = socket_lines()
+    assert len(lines) == 6  # handshake, two posts, two polls, the upgrade
+    assert {entry["status"] for entry in lines} == {101, 200}
+    instances = {entry["upstream"] for entry in lines}
+    assert len(instances) == 1, instances
+    assert instances <= {f"127.0.0.1:{port}" for port in scaled.rasa_ports}
 
 
-def test_websocket_through_the_balancer(scaled):
-    """The chat page's transport: engine.io over a WebSocket, proxied frame by frame."""
+def test_rest_messages_through_nginx_are_spread_over_both_instances(scaled):
+    """REST needs no stickiness (state is in PostgreSQL, turns locked in Redis): nginx
+    sends each message to the least busy instance."""
+    seen_before = len(access_log(scaled))
+    with ThreadPoolExecutor(4) as pool:
+        replies = list(pool.map(
+            lambda n: say(scaled, scaled.edge_port, f"acct-scale-spread-{n}", "hello"),
+            range(8)))
+    assert all(replies)
+    lines = [entry for entry in access_log(scaled)[seen_before:]
+             if entry["path"] == "/webhooks/rest/webhook"]
+    assert len(lines) == 8 and {entry["status"] for entry in lines} == {200}
+    assert {entry["upstream"] for entry in lines} == {
+        f"127.0.0.1:{port}" for port in scaled.rasa_ports}
+
+
+def _get(url: str, **headers: str) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_rasas_api_and_metrics_are_refused_from_outside(scaled):
+    """Only /webhooks/ and /socket.io/ pass nginx, the API token notwithstanding; the
+    same paths answer on each instance's own port (loopback, the private side)."""
+    rasa_token = scaled.env["SUPPORTBOT_RASA_TOKEN"]
+    for path in ("/model/parse", f"/conversations/{HACKED_USER}/tracker",
+                 f"/conversations/{HACKED_USER}/execute", "/metrics", "/status", "/",
+                 "/webhooks/../model/parse", "/webhooks/%2e%2e/status"):
+        status, headers, body = _get(f"{scaled.url}{path}?token={rasa_token}",
+                                     **{"Accept-Language": "sv"})
+        assert status == 404, path
+        assert json.loads(body)["error"] == "not_public", path
+        assert "Det finns inget här" in json.loads(body)["message"]
+        assert headers["X-Frame-Options"] == "DENY"
+    status, _, _ = _get(f"http://127.0.0.1:{scaled.rasa_ports[0]}/status?token={rasa_token}")
+    assert status == 200  # refused by nginx, not missing
+    status, _, _ = _get(f"{scaled.url}/webhooks/chatpage/")
+    assert status == 200
+
+
+def test_the_console_has_a_server_block_of_its_own(scaled):
+    status, headers, body = _get(f"{scaled.console_url}/login")
+    assert status == 200 and b"<form" in body
+    assert "script-src" not in headers["Content-Security-Policy"]  # the console's own policy
+    assert headers["Content-Security-Policy"].startswith("default-src 'none'")
+    for path in ("/login", "/tickets"):  # not through the chat's door
+        assert _get(f"{scaled.url}{path}")[0] == 404
+    assert _get(f"{scaled.console_url}/metrics")[0] == 404
+    assert _get(f"{scaled.console_url}/webhooks/rest/webhook")[0] == 404
+
+
+def test_supervisorctl_reports_every_process_running(scaled):
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("supervisorctl")), "-c", str(scaled.config),
+         "status"], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stdout + result.stderr
+    states = dict(line.split()[:2] for line in result.stdout.splitlines())
+    assert states == {name: "RUNNING" for name in
+                      ("actions1", "rasa1", "actions2", "rasa2", "console", "nginx")}
+    assert (scaled.log_dir / "rasa1.log").stat().st_size > 0  # each program's own log
+
+
+def test_websocket_through_nginx(scaled):
+    """The chat page's transport: engine.io over a WebSocket, upgraded through nginx."""
     account = "acct-scale-websocket"
     url = f"{scaled.url}/socket.io/?EIO=4&transport=websocket"
     frames = asyncio.run(websocket_hello(url, token(scaled, account)))
@@ -214,7 +319,7 @@ def test_websocket_through_the_balancer(scaled):
 
 
 def test_a_push_through_one_instance_reaches_a_page_on_the_other(scaled):
-    """An agent's decision is pushed through the balancer to any instance; socket.io
+    """An agent's decision is pushed to any instance (on the private side); socket.io
     emits go through Redis, so the page connected to the other instance gets it."""
     account = "acct-scale-push"
     a, b = scaled.rasa_ports
@@ -250,24 +355,23 @@ async def _until(condition, timeout: float) -> None:
         await asyncio.sleep(0.1)
 
 
-def test_killing_an_instance_mid_form_loses_nothing(scaled):
-    """SIGKILL one Rasa instance between two answers of a form: the balancer moves the
-    user to the other instance, which goes on from the stored state; one ticket."""
+def test_a_killed_instance_is_restarted_alone_while_the_other_answers(scaled):
+    """SIGKILL one Rasa instance between two answers of a form: nginx moves the user to
+    the other instance, which goes on from the stored state (one ticket); supervisord
+    alone brings the killed one back, touching no other process."""
     user = "acct-scale-killed"
-    a, b = scaled.rasa_ports
-    node = scaled.nodes[0]
-    first = say(scaled, a, user, "my deposit of 120 USDT on TRC20 has not arrived")
+    others = ("rasa2", "actions1", "actions2", "console", "nginx")
+    pids_before = {name: scaled.pid(name) for name in others}
+    killed = scaled.pid("rasa1")
+    first = say(scaled, scaled.edge_port, user, "my deposit of 120 USDT on TRC20 has not arrived")
     assert first
-    with node.hold("rasa"):  # the supervisor must not bring it back during the test
-        rasa = node.processes["rasa"]
-        os.killpg(rasa.pid, signal.SIGKILL)
-        rasa.wait(timeout=30)
-        asked = say(scaled, scaled.balancer_port, user, "I don't have the tx id")
-        assert any("When did it happen" in r for r in asked)
-        filed = say(scaled, scaled.balancer_port, user, "this morning at 8")
-        assert any("SB-" in r for r in filed)
-        again = say(scaled, b, user, "any news on my ticket?")
-        assert any("SB-" in r for r in again)
+    os.kill(killed, signal.SIGKILL)
+    asked = say(scaled, scaled.edge_port, user, "I don't have the tx id")
+    assert any("When did it happen" in r for r in asked)
+    filed = say(scaled, scaled.edge_port, user, "this morning at 8")
+    assert any("SB-" in r for r in filed)
+    again = say(scaled, scaled.edge_port, user, "any news on my ticket?")
+    assert any("SB-" in r for r in again)
 
     [ticket] = tickets_of(scaled, user)
     assert (ticket.category, ticket.fields["amount"], ticket.fields["network"],
@@ -278,12 +382,17 @@ def test_killing_an_instance_mid_form_loses_nothing(scaled):
                                   "any news on my ticket?"]
     assert_turns_whole(events)
 
-    # Only the dead instance is gone: the balancer says so, and the user never saw it.
-    with urllib.request.urlopen(f"{scaled.url}/_balancer/health", timeout=10) as response:
-        health = json.load(response)["backends"]
-    assert health == {f"http://127.0.0.1:{a}": False, f"http://127.0.0.1:{b}": True}
-    try:
-        urllib.request.urlopen(f"http://localhost:{a}/", timeout=2)
-        raise AssertionError("the killed instance still answers")
-    except urllib.error.URLError:
-        pass
+    # Back without anyone asking: a new process on the same port, the others untouched.
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        info = scaled.info("rasa1")
+        if info["statename"] == "RUNNING" and info["pid"] not in (0, killed):
+            break
+        time.sleep(1)
+    assert scaled.info("rasa1")["statename"] == "RUNNING"
+    assert scaled.pid("rasa1") != killed
+    scaled.wait_ready("rasa1", 300)
+    assert {name: scaled.pid(name) for name in others} == pids_before
+    assert say(scaled, scaled.rasa_ports[0], user, "thanks")  # the restarted one answers
+    assert "exited: rasa1 (terminated by SIGKILL" in (
+        scaled.log_dir / "supervisord.log").read_text()

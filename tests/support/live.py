@@ -28,7 +28,7 @@ def say(stack: Stack, sender: str, text: str) -> list[str]:
 
 
 def rest_reply(port: int, token: str, text: str, timeout: float) -> list[str]:
-    """POST `text` to the REST channel on `port` (a Rasa instance or the balancer)."""
+    """POST `text` to the REST channel on `port` (a Rasa instance or nginx)."""
     request = urllib.request.Request(
         f"http://localhost:{port}/webhooks/rest/webhook",
         data=json.dumps({"message": text}).encode(),

@@ -1,4 +1,4 @@
-"""Talking to one instance of the scaled stack (or its balancer) as a signed-in user."""
+"""Talking to one instance of the scaled stack (or nginx in front) as a signed-in user."""
 
 from __future__ import annotations
 
@@ -11,5 +11,5 @@ def token(stack, account: str) -> str:
 
 
 def say(stack, port: int, account: str, message: str) -> list[str]:
-    """One REST message to the Rasa instance (or the balancer) on `port`."""
+    """One REST message to the Rasa instance (or nginx) on `port`."""
     return rest_reply(port, token(stack, account), message, timeout=90)

@@ -1,0 +1,101 @@
+"""supervisord's configuration for the scaled profile, written from the processes it runs.
+
+supervisord (PyPI, in the venv) restarts each process alone with back-off, rotates its
+log, and answers `supervisorctl status`. Nothing secret is written here: passwords and
+tokens travel in supervisord's own environment, which every program inherits; a
+program's `environment=` holds only ports and addresses.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LOG_MAXBYTES = "10MB"
+LOG_BACKUPS = 5
+
+
+@dataclass(frozen=True)
+class Program:
+    """One [program:x] section. supervisord waits `startsecs` before counting a start
+    as good; a process that dies sooner is retried after 1, 2, 3... s, `startretries`
+    times, then left FATAL (and logged). One that dies later is restarted at once."""
+
+    name: str
+    command: list[str]
+    priority: int
+    startsecs: int = 3
+    startretries: int = 10
+    stopsignal: str = "TERM"
+    stopwaitsecs: int = 15
+    environment: Mapping[str, str] = field(default_factory=dict)
+
+
+def _escaped(value: str) -> str:
+    # supervisord expands %(name)s in commands and values: a literal % is doubled.
+    return value.replace("%", "%%")
+
+
+def _environment(values: Mapping[str, str]) -> str:
+    for value in values.values():
+        if '"' in value or "\n" in value:
+            raise ValueError(f"cannot be written in supervisord's environment=: {value!r}")
+    return ",".join(f'{key}="{_escaped(value)}"' for key, value in values.items())
+
+
+def program_section(program: Program, log_dir: Path) -> str:
+    lines = [
+        f"[program:{program.name}]",
+        f"command={_escaped(shlex.join(program.command))}",
+        f"priority={program.priority}",
+        "autostart=true",
+        "autorestart=true",
+        f"startsecs={program.startsecs}",
+        f"startretries={program.startretries}",
+        f"stopsignal={program.stopsignal}",
+        f"stopwaitsecs={program.stopwaitsecs}",
+        # Rasa and the console start workers of their own: stop and kill them together.
+        "stopasgroup=true",
+        "killasgroup=true",
+        "redirect_stderr=true",
+        f"stdout_logfile={_escaped(str(log_dir / f'{program.name}.log'))}",
+        f"stdout_logfile_maxbytes={LOG_MAXBYTES}",
+        f"stdout_logfile_backups={LOG_BACKUPS}",
+    ]
+    if program.environment:
+        lines.append(f"environment={_environment(program.environment)}")
+    return "\n".join(lines) + "\n"
+
+
+def render(programs: Iterable[Program], *, run_dir: Path, log_dir: Path,
+           directory: Path) -> str:
+    """supervisord.conf: the control socket in `run_dir` (mode 0700: this account only,
+    no TCP port), logs in `log_dir`, the programs started in `directory`."""
+    socket = run_dir / "supervisor.sock"
+    header = f"""\
+; Written by bot/scaleout/launcher.py (`make run-scaled`); edits are overwritten.
+; supervisorctl -c {run_dir / 'supervisord.conf'} status
+
+[unix_http_server]
+file={_escaped(str(socket))}
+chmod=0700
+
+[supervisorctl]
+serverurl=unix://{_escaped(str(socket))}
+
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+
+[supervisord]
+nodaemon=true
+directory={_escaped(str(directory))}
+logfile={_escaped(str(log_dir / 'supervisord.log'))}
+logfile_maxbytes={LOG_MAXBYTES}
+logfile_backups={LOG_BACKUPS}
+pidfile={_escaped(str(run_dir / 'supervisord.pid'))}
+; Databases, their WAL files, secrets and logs are readable by this account only.
+umask=077
+"""
+    return "\n".join([header, *(program_section(p, log_dir) for p in programs)])
