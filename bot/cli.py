@@ -190,7 +190,7 @@ def cmd_queue_claim_next(desk: Desk, args: argparse.Namespace) -> tuple[Any, str
 
 
 def cmd_queue_resolve(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
-    t = desk.resolve(args.id, args.outcome, args.note, args.agent)
+    t = desk.resolve(args.id, args.outcome, args.note, args.agent, reason=args.reason)
     text = f"{t.reference} resolved by {clean(t.assignee)}: {t.outcome}."
     if t.outcome == "lifted":
         text += f" The live-chat suspension of {clean(t.user_id)} is lifted."
@@ -199,6 +199,14 @@ def cmd_queue_resolve(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
     text += (" The user was told in their chat." if told
              else " The user will be told at their next message.")
     return t, text
+
+
+def cmd_queue_ask(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
+    t = desk.ask_user(args.id, args.agent, text=args.text, macro=args.macro)
+    shown = push_ticket_update(t.user_id)
+    return t, (f"{t.reference} waits for the user's answer. "
+               + ("The question is shown in their chat." if shown
+                  else "The bot shows the question at their next message."))
 
 
 # -- parser --------------------------------------------------------------------------
@@ -291,6 +299,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", metavar="ID", type=_ticket_id, help="42 or SB-00042")
     p.add_argument("--outcome", choices=OUTCOMES, required=True)
     p.add_argument("--note", required=True)
+    p.add_argument("--agent", required=True)
+    p.add_argument("--reason", metavar="MACRO",
+                   help="a reason macro the user hears (domain/macros.yml: reason_*)")
+    p = command(q_commands, "ask", cmd_queue_ask,
+                "put a question to the user through the bot (no live chat)")
+    p.add_argument("id", metavar="ID", type=_ticket_id, help="42 or SB-00042")
+    asked = p.add_mutually_exclusive_group(required=True)
+    asked.add_argument("--text", help="the question, in the user's language")
+    asked.add_argument("--macro", help="an ask macro (domain/macros.yml: ask_*)")
     p.add_argument("--agent", required=True)
 
     register_eval(commands, [common])  # the trainer's NLU evaluation (bot/trainer/)
