@@ -105,6 +105,12 @@ bench-train: install
 bench-abuse: install
 	$(BIN)/python -m bench.abuse
 
+# Filing an urgent ticket to the agent's browser notification and to the alert e-mail
+# (a real console, aiosmtpd, headless chromium; ~2 min); writes bench/results/alerts.*.
+.PHONY: bench-alerts
+bench-alerts: install
+	$(BIN)/python -m bench.alerts $(BENCH_ARGS)
+
 # One sender floods the chat with large messages while others chat (~2 min); writes
 # bench/results/flood.{json,md}: the others' p95 alone and during the flood.
 # BENCH_ARGS="--edge nginx" measures the same through nginx (deploy/nginx) in the same
