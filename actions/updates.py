@@ -1,7 +1,7 @@
 """Telling users what an agent decided, and what an agent asks them, in their language.
 
-Told at the user's next message (the per-message check calls `tell_decisions`) or at once
-when the console pushes `EXTERNAL_ticket_update` into an open chat page. Nothing is marked
+Told by the per-message check (`tell_decisions`), at the user's next message or at once
+when an agent's tool pushes `EXTERNAL_ticket_update` to an open chat page. Nothing is marked
 told here: each message carries a marker (bot/tells.py) and the channel marks it once the
 message was shown, so a decision is told exactly once, and never only "sent".
 """
@@ -15,11 +15,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
 from actions.desk import get_desk
-from actions.questions import tell_questions
-from actions.suspension_notice import refresh_suspension
 from bot import macros, tells
 from bot.i18n import label, lang
 from bot.logs import log_event
@@ -50,17 +47,15 @@ def tell_decisions(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[s
 
 
 class ActionTellTicketUpdates(Action):
+    """The reply to a pushed `EXTERNAL_ticket_update`: nothing more to say. Rasa runs the
+    per-message check for a pushed intent too (MessageProcessor.
+    trigger_external_user_uttered), and that check already said what waits; saying it
+    here as well would show it twice, since nothing is marked told before it is shown."""
+
     def name(self) -> str:
         return "action_tell_ticket_updates"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        try:
-            told = tell_decisions(dispatcher, tracker)
-            tell_questions(dispatcher, tracker)
-            return refresh_suspension(dispatcher, tracker, announce_lift="lifted" not in told)
-        except SQLAlchemyError as error:
-            log_event(logger, "decision_telling_failed", logging.ERROR,
-                      user=tracker.sender_id, error=type(error).__name__)
-            return []  # the next message tries again
+        return []
