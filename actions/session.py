@@ -1,8 +1,8 @@
-"""Session start and the per-message check of the suspension registry.
+"""Session start, and the action Rasa runs after every user message.
 
-`action_validate_slot_mappings` is Rasa's hook that runs after every user message,
-before any policy predicts. It sets the `language` slot from the message first, so the
-notice is sent once, in the user's language, whatever their first message was.
+`action_validate_slot_mappings` is Rasa's per-message seam: it runs after every user
+message, before any policy predicts. Here it is a shell: what it does, step by step, is
+actions/per_message.py.
 """
 
 from __future__ import annotations
@@ -15,17 +15,9 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.abuse import note_abuse
+from actions import per_message
 from actions.desk import get_desk
-from actions.filing import retry_pending_report
-from actions.questions import take_answer, tell_questions
-from actions.review_inbox import DEFAULT_THRESHOLD as REVIEW_THRESHOLD
-from actions.review_inbox import record_if_unsure
-from actions.safety import warn_about_secrets
 from actions.suspension import suspension_slots
-from actions.suspension_notice import refresh_suspension
-from actions.updates import tell_decisions
-from bot.language import message_language
 from bot.logs import log_event
 
 logger = logging.getLogger(__name__)
@@ -58,21 +50,8 @@ class ActionSessionStart(Action):
         return events
 
 
-def follow_language(tracker: Tracker) -> List[EventType]:
-    """The `language` slot follows each message that shows its language clearly
-    ("ok", "0.5 BTC", a button keep it). Set on this tracker too, so the checks below
-    (dates, labels) already use it, as Rasa's responses do (bot/nlg.py)."""
-    current = tracker.get_slot("language")
-    language = message_language(tracker.latest_message.get("text"), current)
-    if language == current:
-        return []
-    tracker.slots["language"] = language
-    return [SlotSet("language", language)]
-
-
-class ActionCheckSuspensionEachMessage(Action):
-    """Runs after every user message, before the reply: an answer to an agent's question,
-    decisions and questions to tell, suspension, review inbox, retries."""
+class ActionEachMessage(Action):
+    """Rasa's per-message hook, by the name Rasa calls it: actions/per_message.py's steps."""
 
     def name(self) -> str:
         return "action_validate_slot_mappings"
@@ -80,25 +59,4 @@ class ActionCheckSuspensionEachMessage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> List[EventType]:
-        events: List[EventType] = follow_language(tracker)
-        warn_about_secrets(dispatcher, tracker)  # first: it needs no database
-        # Calm reply + evidence; never escalates. Before the registry check, so a database
-        # fault does not silence it (it logs its own failure to record).
-        events += note_abuse(dispatcher, tracker)
-        try:
-            # Before telling new questions: the answer is to one the user has seen.
-            events += take_answer(dispatcher, tracker)
-            told = tell_decisions(dispatcher, tracker)
-            tell_questions(dispatcher, tracker)
-            # A lifted appeal was just told; "your suspension is lifted" would repeat it.
-            events += refresh_suspension(dispatcher, tracker, announce_lift="lifted" not in told)
-            # Messages the bot was unsure of go to the trainers' review inbox, redacted.
-            record_if_unsure(get_desk(), tracker.latest_message, tracker.sender_id,
-                             tracker.get_slot("language"), REVIEW_THRESHOLD)
-        except SQLAlchemyError as error:
-            log_event(logger, "suspension_lookup_failed", logging.ERROR,
-                      user=tracker.sender_id, error=type(error).__name__)
-            return events
-        if tracker.get_slot("pending_report"):
-            events += retry_pending_report(dispatcher, tracker)
-        return events
+        return per_message.run(dispatcher, tracker)

@@ -8,6 +8,7 @@ give None, so the `language` slot keeps its value for the session.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 # Frequent words of one language that are not words of the other (so "i", "in", "men",
 # "till", "ok" and "support" are left out: they are both).
@@ -79,12 +80,25 @@ def detect_language(text: str) -> str | None:
     return None
 
 
-def message_language(text: object, current: str | None) -> str:
-    """The language to answer `text` in: its own when clear, else the conversation's
-    (`current`, the `language` slot), else English. A button payload ("/intent")
-    says nothing of language."""
-    if isinstance(text, str) and not text.startswith("/"):
-        found = detect_language(text)
-        if found:
-            return found
-    return current if current in ("en", "sv") else "en"
+# The message metadata key where the chat channel records the language it detected in the
+# message (bot.channels.intake), so nothing downstream detects it again.
+LANGUAGE_KEY = "language"
+
+
+def said_language(text: object, metadata: object = None) -> str | None:
+    """The language `text` is clearly in, None when it gives no clear signal. A message
+    from a supportbot channel carries the channel's finding in its metadata (None too:
+    no clear signal) and is not read again; others (`rasa shell`, `rasa test`, Rasa's
+    HTTP API) are read here. A button payload ("/intent") says nothing of language."""
+    if isinstance(metadata, Mapping) and LANGUAGE_KEY in metadata:
+        found = metadata[LANGUAGE_KEY]
+        return found if found in ("en", "sv") else None
+    if isinstance(text, str) and not text.lstrip().startswith("/"):
+        return detect_language(text)
+    return None
+
+
+def message_language(text: object, current: str | None, metadata: object = None) -> str:
+    """The language to answer `text` in: its own when clear (`said_language`), else the
+    conversation's (`current`, the `language` slot), else English."""
+    return said_language(text, metadata) or (current if current in ("en", "sv") else "en")

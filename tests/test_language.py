@@ -2,7 +2,13 @@
 
 import pytest
 
-from bot.language import detect_language, other_language
+from bot.language import (
+    LANGUAGE_KEY,
+    detect_language,
+    message_language,
+    other_language,
+    said_language,
+)
 
 
 @pytest.mark.parametrize("text", [
@@ -43,3 +49,15 @@ def test_other_languages_are_recognised(text: str, code: str) -> None:
 ])
 def test_english_swedish_and_single_foreign_words_are_not_refused(text: str) -> None:
     assert other_language(text) is None
+
+
+def test_a_channels_reading_in_the_metadata_is_taken_as_it_is():
+    # The channel found Swedish: not read again, whatever the text looks like.
+    assert said_language("hello there", {LANGUAGE_KEY: "sv"}) == "sv"
+    # The channel found no clear signal: the conversation's language stays.
+    assert said_language("hej hej", {LANGUAGE_KEY: None}) is None
+    assert message_language("hej hej", "en", {LANGUAGE_KEY: None}) == "en"
+    # Not from a supportbot channel (rasa shell, rasa test): read here.
+    assert said_language("hej hej", {}) == "sv"
+    assert message_language("/greet", "sv", None) == "sv"  # a button says nothing
+    assert said_language("hello", {LANGUAGE_KEY: "fr"}) is None  # only what the bot speaks

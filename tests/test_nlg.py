@@ -14,11 +14,12 @@ from tests.support.tools import ROOT
 DOMAIN = Domain.load(str(ROOT / "domain"))
 
 
-def rendered(text: str | None, slot: str) -> str:
+def rendered(text: str | None, slot: str, metadata: dict | None = None) -> str:
     tracker = DialogueStateTracker.from_events("acct-1", [SlotSet("language", slot)],
                                                slots=DOMAIN.slots)
     if text is not None:
-        tracker.update(UserUttered(text, {"name": "greet", "confidence": 1.0}))
+        tracker.update(UserUttered(text, {"name": "greet", "confidence": 1.0},
+                                   metadata=metadata))
     reply = asyncio.run(LanguageAwareNLG(domain=DOMAIN).generate("utter_greet", tracker,
                                                                  "rest"))
     return reply["text"]
@@ -35,3 +36,9 @@ def test_unclear_messages_buttons_and_pushes_keep_the_conversations_language():
     assert rendered("ok", "sv") == rendered("hej", "sv")
     assert rendered("/greet", "sv") == rendered("hej", "sv")
     assert rendered(None, "sv") == rendered("hej", "sv")  # no user message yet
+
+
+def test_the_channels_reading_of_the_language_is_used_not_read_again():
+    swedish, english = rendered("hej", "sv"), rendered("hello", "en")
+    assert rendered("hello", "en", {"language": "sv"}) == swedish
+    assert rendered("hej hej, hur gör jag", "en", {"language": None}) == english

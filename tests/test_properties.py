@@ -31,7 +31,7 @@ from actions.report_form import (
     ActionStartReport,
     ValidateReportForm,
 )
-from actions.session import ActionCheckSuspensionEachMessage
+from actions.session import ActionEachMessage
 from actions.status import ActionCheckStatus
 from bot.channels.guard import Limits, screen
 from bot.redact import bip39_words
@@ -149,7 +149,7 @@ def run_actions(loop, parse: dict, text: str, sender: str, category: str) -> Non
         assert isinstance(events, list)
         return events
 
-    run(ActionCheckSuspensionEachMessage())
+    run(ActionEachMessage())
     report_intent = {v: k for k, v in CATEGORY_BY_INTENT.items()}[category]
     started = {e["name"]: e["value"] for e in run(ActionStartReport()) if e.get("event") == "slot"}
     form = ValidateReportForm()

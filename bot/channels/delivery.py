@@ -46,7 +46,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import tells
 from bot.channels.action_guard import ActionServerUnavailable, action_timeout, guard_this_turn
 from bot.channels.outbox import Outbox, Row
-from bot.language import detect_language
+from bot.language import said_language
 from bot.logs import log_event
 from bot.rasa_patches import action_guard as action_guard_patch
 from bot.rasa_patches import pooled_endpoints
@@ -392,7 +392,7 @@ class Delivery:
         return TEXTS[key][await self._language(message)]
 
     async def _language(self, message: UserMessage) -> str:
-        found = detect_language(message.text or "")
+        found = said_language(message.text or "", message.metadata)  # the channel's reading
         if found:
             return found
         agent = _running_agent()

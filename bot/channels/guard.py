@@ -128,7 +128,10 @@ def screen(
         # Not read by the NLU (trained on en + sv only, it would guess); the user is told
         # which languages work. A secret in it was still redacted and is still warned of.
         return Screened("", OTHER_LANGUAGE, kinds, defused)
-    return Screened(text, None, kinds, defused, detect_language(text))
+    # The one reading of the message's language: the channel carries it in the message's
+    # metadata (bot.language.LANGUAGE_KEY), the NLU, the replies and the actions use it.
+    spoken = None if text.lstrip().startswith(INTENT_PREFIX) else detect_language(text)
+    return Screened(text, None, kinds, defused, spoken)
 
 
 # -- channel-level texts, from the domain's responses -------------------------------

@@ -32,7 +32,7 @@ from bot.channels.identity import DEVELOPMENT, UNCONFIGURED, dev_login, mode
 from bot.channels.sender_limits import Allowance, SenderLimiter, Verdict
 from bot.channels.tx_question import bot_asked_for_tx_id, may_need_the_question
 from bot.i18n import lang
-from bot.language import detect_language
+from bot.language import LANGUAGE_KEY, detect_language
 from bot.logs import log_event
 from bot.metrics.messages import REFUSED, Turn
 from bot.redact.window import SecretWindow
@@ -125,7 +125,9 @@ class Intake:
                 await output.send_text_message(sender, reply)
             turn.end(REFUSED)
             return screened
-        metadata = {"redacted": list(screened.redacted)} if screened.redacted else {}
+        metadata: dict[str, Any] = {LANGUAGE_KEY: screened.language}
+        if screened.redacted:
+            metadata["redacted"] = list(screened.redacted)
         message = UserMessage(screened.text, output, sender, input_channel=channel,
                               metadata=metadata)
         try:

@@ -51,6 +51,14 @@ def parse_body(body: bytes) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+def refusal_language(request: Request, text: object) -> str:
+    """The language to refuse a request in before the intake reads it: a bounded sample
+    of its message, else the browser's. Only refusals read it here; a message let through
+    has its language read once, by the intake."""
+    sample = text[:LANGUAGE_SAMPLE_CHARS] if isinstance(text, str) else None
+    return request_language(sample, request.headers.get("accept-language"))
+
+
 class GuardedRestInput(InputChannel):
     @classmethod
     def name(cls) -> str:
@@ -89,22 +97,20 @@ class GuardedRestInput(InputChannel):
                                max_chars=self.intake.limits.max_chars)
         body = parse_body(raw)
         text = body.get("message") if body else None
-        # For errors before the intake: a bounded sample, the whole text is not read yet.
-        sample = text[:LANGUAGE_SAMPLE_CHARS] if isinstance(text, str) else None
-        language = request_language(sample, request.headers.get("accept-language"))
         if body is None or not isinstance(text, (str, type(None))):
             log_event(logger, "request_malformed", logging.WARNING, channel="rest",
                       bytes=len(request.body or b""))
-            return self._error(request, "malformed_request", 400, language)
+            return self._error(request, "malformed_request", 400, refusal_language(request, text))
         try:
             sender = resolve_sender(bearer(request.headers.get("authorization")),
                                     body.get("sender"))
         except IdentityError as error:
             log_event(logger, "sign_in_refused", logging.WARNING, channel="rest",
                       reason=error.reason, detail=error.detail)
-            return self._error(request, error.reason, error.status, language)
+            return self._error(request, error.reason, error.status,
+                               refusal_language(request, text))
         if sender is None:  # development without a sender
-            return self._error(request, "sender_invalid", 400, language)
+            return self._error(request, "sender_invalid", 400, refusal_language(request, text))
 
         collector = CollectingOutputChannel()
         try:

@@ -29,6 +29,7 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_START,
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
+    METADATA,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
@@ -37,7 +38,7 @@ from spacy.tokens import Span
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from bot.fields import ASSETS, NETWORKS, TX_ID_FORMS, WORD_LIKE_NAMES, amount_value
-from bot.language import detect_language
+from bot.language import detect_language, said_language
 
 LANGUAGES = ("en", "sv")
 # Our account ids: "acct-42", "acct-se-4711".
@@ -199,16 +200,21 @@ class CryptoEntityExtractor(GraphComponent, EntityExtractorMixin):
         self._config = {**self.get_default_config(), **(config or {})}
         self._pipelines = {language: build_pipeline(language) for language in LANGUAGES}
 
-    def extract(self, text: str) -> List[Dict[str, Any]]:
-        """The entities in `text`, without the extractor's name."""
+    def extract(self, text: str, language: str | None = None) -> List[Dict[str, Any]]:
+        """The entities in `text` (in `language`, read from the text when not given),
+        without the extractor's name."""
         text = text[: self.MAX_CHARS]
-        nlp = self._pipelines.get(detect_language(text) or "en", self._pipelines["en"])
+        language = language or detect_language(text)
+        nlp = self._pipelines.get(language or "en", self._pipelines["en"])
         return list(_entities(nlp(text)))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT)
-            found = self.extract(text) if isinstance(text, str) and text else []
+            if not isinstance(text, str) or not text:
+                found = []
+            else:  # the channel's reading of the language when it sent one (its metadata)
+                found = self.extract(text, said_language(text, message.get(METADATA)) or "en")
             message.set(
                 ENTITIES,
                 message.get(ENTITIES, []) + self.add_extractor_name(found),

@@ -4,11 +4,11 @@ Real Trackers, a real CollectingDispatcher and a real SQLite desk (tests/actions
 
 from sqlalchemy import func, select
 
-from actions.session import ActionCheckSuspensionEachMessage
+from actions.session import ActionEachMessage
 from bot.desk.models import Event, Report, Suspension, Ticket
 from tests.support.actions import responses, run, tracker
 
-HOOK = ActionCheckSuspensionEachMessage()
+HOOK = ActionEachMessage()
 
 
 def counts(actions_desk):

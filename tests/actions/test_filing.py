@@ -3,7 +3,7 @@
 from sqlalchemy import text
 
 from actions.filing import ActionFileReport
-from actions.session import ActionCheckSuspensionEachMessage
+from actions.session import ActionEachMessage
 from tests.support.actions import responses, run, slot_events, tracker
 
 FORM = {"report_category": "account_hacked", "report_id": "r1",
@@ -53,7 +53,7 @@ def test_database_fault_keeps_report_and_next_message_files_it_once(actions_desk
 
     with actions_desk.engine.begin() as conn:
         conn.execute(text("ALTER TABLE tickets_away RENAME TO tickets"))
-    hook = ActionCheckSuspensionEachMessage()
+    hook = ActionEachMessage()
     events, messages = run(hook, tracker("hello?", slots={"pending_report": pending}))
     assert slot_events(events)["pending_report"] is None
     assert "utter_report_filed" in responses(messages)

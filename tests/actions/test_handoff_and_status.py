@@ -49,14 +49,14 @@ def test_status_lists_own_tickets_only_with_outcome(actions_desk):
 
 
 def test_decision_is_told_once_at_next_message_without_repeating_the_lift(actions_desk):
-    from actions.session import ActionCheckSuspensionEachMessage
+    from actions.session import ActionEachMessage
 
     actions_desk.suspend("acct-1001", hours=24, reason="rudeness", agent="lena")
     appeal = actions_desk.file_report("acct-1001", "wrongful_suspension", {"description": "not me"},
                               "k1").ticket
     actions_desk.resolve(appeal.id, outcome="lifted", note="brother's laptop", agent="lena")
 
-    hook = ActionCheckSuspensionEachMessage()
+    hook = ActionEachMessage()
     was_suspended = {"suspended": True, "suspension_notified": True, "language": "sv"}
     _, messages = run(hook, tracker("hej", "greet", slots=was_suspended))
     assert responses(messages) == ["utter_decision_lifted"]  # not also "lifted" again

@@ -1,6 +1,6 @@
 """Session start and the per-message suspension check: notice once, in the user's language."""
 
-from actions.session import ActionCheckSuspensionEachMessage, ActionSessionStart
+from actions.session import ActionEachMessage, ActionSessionStart
 from tests.support.actions import responses, run, slot_events, tracker
 
 
@@ -21,7 +21,7 @@ def test_session_start_loads_suspension(actions_desk):
 def test_suspended_user_is_told_once_with_end_time_in_both_languages(actions_desk):
     suspension = actions_desk.suspend("acct-1001", hours=24, reason="personal insults",
                                       agent="lena")
-    hook = ActionCheckSuspensionEachMessage()
+    hook = ActionEachMessage()
     events, messages = run(hook, tracker("hej", "greet", slots={"language": "sv"}))
     assert responses(messages) == ["utter_suspension_notice"]
     notice = messages[0]
@@ -36,7 +36,7 @@ def test_suspended_user_is_told_once_with_end_time_in_both_languages(actions_des
 
 
 def test_user_not_suspended_hears_nothing_extra(actions_desk):
-    events, messages = run(ActionCheckSuspensionEachMessage(), tracker("hi", "greet"))
+    events, messages = run(ActionEachMessage(), tracker("hi", "greet"))
     assert messages == []
     assert slot_events(events).get("suspended") in (None, False)
 
@@ -44,14 +44,14 @@ def test_user_not_suspended_hears_nothing_extra(actions_desk):
 def test_lift_during_session_is_announced(actions_desk):
     actions_desk.suspend("acct-1001", hours=24, reason="rudeness", agent="lena")
     actions_desk.lift("acct-1001", agent="lena")
-    events, messages = run(ActionCheckSuspensionEachMessage(), tracker(
+    events, messages = run(ActionEachMessage(), tracker(
         "hi", "greet", slots={"suspended": True, "suspension_notified": True}))
     assert responses(messages) == ["utter_suspension_lifted"]
     assert slot_events(events)["suspended"] is False
 
 
 def test_language_follows_clear_messages_and_keeps_through_unclear_ones(actions_desk):
-    check = ActionCheckSuspensionEachMessage()
+    check = ActionEachMessage()
 
     def language_set(text: str, current: str) -> str | None:
         return slot_events(run(check, tracker(text, slots={"language": current}))[0]
@@ -68,12 +68,12 @@ def test_unsure_message_lands_in_the_review_inbox_redacted(actions_desk):
     tr.latest_message["intent"]["confidence"] = 0.41
     tr.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.41},
                                            {"name": "report_account_hacked", "confidence": 0.3}]
-    run(ActionCheckSuspensionEachMessage(), tr)
+    run(ActionEachMessage(), tr)
     [item] = actions_desk.review_items()
     assert item.sender_id == "acct-1001"
     assert item.predicted_intent == "report_account_hacked"
     assert "hunter2" not in item.text and "redacted" in item.text
 
     sure = tracker("my account was hacked", "report_account_hacked", message_id="m2")
-    run(ActionCheckSuspensionEachMessage(), sure)  # confident: not for review
+    run(ActionEachMessage(), sure)  # confident: not for review
     assert len(actions_desk.review_items()) == 1

@@ -121,3 +121,11 @@ def test_request_language():
     assert request_language("hej, varför är jag avstängd?", None) == "sv"
     assert request_language(None, "sv-SE,sv;q=0.9") == "sv"
     assert request_language(42, "en-GB") == "en"
+
+
+def test_the_language_is_read_once_here_and_never_from_a_button():
+    assert run("hej, mitt konto är hackat").language == "sv"
+    assert run("my account was hacked").language == "en"
+    assert run("ok").language is None
+    button = next(iter(sorted(PAYLOADS)))
+    assert run(button).text == button and run(button).language is None
