@@ -250,6 +250,11 @@ def fraction(value: float) -> str | None:
     return None if 0 < value <= 1 else "must be more than 0 and at most 1"
 
 
+def under_a_minute(value: float) -> str | None:
+    # The console (Sanic) closes a response that sent nothing for 60 s.
+    return None if 0 < value < 60 else "must be more than 0 and under 60"
+
+
 @dataclass(frozen=True)
 class AlertsSettings:
     """Live queue and alerts."""
@@ -295,8 +300,8 @@ class AlertsSettings:
         check=positive)
     heartbeat_seconds: float = setting(
         "SUPPORTBOT_CONSOLE_HEARTBEAT_SECONDS", 15.0,
-        "seconds between heartbeats on the live queue stream; each also checks that the "
-        "agent is still signed in", check=positive)
+        "seconds between heartbeats on the live queue stream (under 60); each also checks "
+        "that the agent is still signed in", check=under_a_minute)
 
 
 @dataclass(frozen=True)

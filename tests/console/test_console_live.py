@@ -12,6 +12,7 @@ import pytest
 
 from bot.console.live import STREAM_PATH
 from bot.console.sessions import SessionStore
+from bot.settings import Settings, SettingsError
 from tests.support.alerts import SmtpSink
 from tests.support.console import Client, Console, signed_in, start_console
 from tests.support.sse import EventStream
@@ -104,3 +105,10 @@ def test_an_idle_stream_beats_and_ends_when_the_agent_is_signed_out(site: Consol
         assert live.next() is None  # the server closed the stream
     finally:
         live.close()
+
+
+def test_a_heartbeat_of_a_minute_or_more_is_refused() -> None:
+    # Sanic closes a response that sent nothing for 60 s; the stream must beat before.
+    with pytest.raises(SettingsError, match="HEARTBEAT_SECONDS.*under 60"):
+        Settings.from_env({"SUPPORTBOT_CONSOLE_HEARTBEAT_SECONDS": "60"})
+    assert Settings.from_env({}).alerts.heartbeat_seconds == 15
