@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.desk import get_desk
 from actions.report_form import REQUIRED_SLOTS, reset_form_slots
 from bot.desk import FiledReport
+from bot.fields import NOT_PROVIDED
 from bot.i18n import format_duration, label, lang
 from bot.logs import log_event
 
@@ -70,10 +71,10 @@ class ActionFileReport(Action):
         category = tracker.get_slot("report_category")
         if category not in REQUIRED_SLOTS:
             return reset_form_slots()
+        # A report stopped half-way (actions/report_stop.py) shows staff what is missing.
         details = {
-            slot: tracker.get_slot(slot)
+            slot: tracker.get_slot(slot) if tracker.get_slot(slot) is not None else NOT_PROVIDED
             for slot in REQUIRED_SLOTS[category]
-            if tracker.get_slot(slot) is not None
         }
         report = {
             "category": category,

@@ -61,6 +61,7 @@ class ActionStartReport(Action):
 
         dispatcher.utter_message(response=f"utter_report_advice_{category}")
         events += [
+        SlotSet("partial_report_offered", False),
             SlotSet("report_category", category),
             SlotSet("report_id", uuid.uuid4().hex),
         ]

@@ -33,7 +33,7 @@ def test_conversation_tests_pass_in_both_languages(trained_model, tmp_path):
     # Both files' stories were evaluated, none failed.
     failed = (tmp_path / "results" / "failed_test_stories.yml")
     assert not failed.exists() or "story:" not in failed.read_text()
-    assert "Correct:          31 / 31" in result.stdout + result.stderr
+    assert "Correct:          35 / 35" in result.stdout + result.stderr
 
 
 def test_a_wrong_conversation_fails(trained_model, tmp_path):
