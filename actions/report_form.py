@@ -38,6 +38,7 @@ def reset_form_slots() -> List[EventType]:
         SlotSet("tx_id_attempts", 0),
         SlotSet("report_category", None),
         SlotSet("report_id", None),
+        SlotSet("partial_report_offered", False),
     ]
 
 
@@ -61,7 +62,6 @@ class ActionStartReport(Action):
 
         dispatcher.utter_message(response=f"utter_report_advice_{category}")
         events += [
-        SlotSet("partial_report_offered", False),
             SlotSet("report_category", category),
             SlotSet("report_id", uuid.uuid4().hex),
         ]
