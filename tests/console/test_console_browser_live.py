@@ -26,29 +26,42 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
 
 
 @pytest.fixture
-def page(site: Console) -> Iterator[sync_api.Page]:
+def browser() -> Iterator[sync_api.Browser]:
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(chromium()), headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 860},
-                                      base_url=site.url)
-        context.grant_permissions(["notifications"], origin=site.url)
-        context.add_init_script(SPY)
-        context.set_default_timeout(10_000)
-        yield context.new_page()
+        yield browser
         browser.close()
 
 
-def test_an_urgent_ticket_appears_and_notifies_without_a_reload(
-    page: sync_api.Page, site: Console, screenshots: Path
-) -> None:
-    site.desk.file_report("acct-older", "impersonation", {}, "k-older")
+def new_page(browser: sync_api.Browser, site: Console, *, allowed: bool) -> sync_api.Page:
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, base_url=site.url)
+    if allowed:
+        context.grant_permissions(["notifications"], origin=site.url)
+    context.add_init_script(SPY)
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+@pytest.fixture
+def page(browser: sync_api.Browser, site: Console) -> sync_api.Page:
+    return new_page(browser, site, allowed=True)
+
+
+def sign_in(page: sync_api.Page) -> None:
     page.goto("/login")
     page.get_by_label("Name").fill("tove")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/queue$"))
     expect(page.locator("#live-status")).to_have_text("Live")
+
+
+def test_an_urgent_ticket_appears_and_notifies_without_a_reload(
+    page: sync_api.Page, site: Console, screenshots: Path
+) -> None:
+    site.desk.file_report("acct-older", "impersonation", {}, "k-older")
+    sign_in(page)
     expect(page.get_by_role("button", name="Alerts on")).to_be_disabled()  # granted
     page.locator("h1").click()  # a gesture: from now on the tone may play
     page.evaluate("window.__sameDocument = true")
@@ -71,3 +84,15 @@ def test_an_urgent_ticket_appears_and_notifies_without_a_reload(
     site.desk.file_report("acct-normal", "wrongful_suspension", {}, "k-normal")
     expect(page.locator("table.queue tbody tr")).to_have_count(3)
     assert len(page.evaluate("window.__notifications")) == 1  # only urgent tickets notify
+
+
+def test_the_page_asks_for_notifications_only_on_a_click(
+    browser: sync_api.Browser, site: Console
+) -> None:
+    page = new_page(browser, site, allowed=False)
+    sign_in(page)
+    button = page.get_by_role("button", name="Turn on alerts")
+    expect(button).to_be_enabled()
+    assert page.evaluate("window.__permissionAsked") == 0  # not on load: browsers refuse
+    button.click()
+    assert page.evaluate("window.__permissionAsked") == 1

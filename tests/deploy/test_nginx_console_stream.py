@@ -41,6 +41,7 @@ def test_the_stream_location_is_unbuffered() -> None:
     assert "proxy_buffering off;" in block and "proxy_cache off;" in block
 
 
+@pytest.mark.slow  # a console server and nginx of its own
 def test_an_urgent_ticket_reaches_the_stream_through_nginx_at_once(
     behind_nginx: Console,
 ) -> None:

@@ -16,7 +16,11 @@ SPY = """
   }
   Spied.prototype = Real.prototype;
   Object.defineProperty(Spied, "permission", {get: () => Real.permission});
-  Spied.requestPermission = (...args) => Real.requestPermission(...args);
+  window.__permissionAsked = 0;
+  Spied.requestPermission = (...args) => {
+    window.__permissionAsked += 1;
+    return Real.requestPermission(...args);
+  };
   window.Notification = Spied;
   const oscillator = AudioContext.prototype.createOscillator;
   AudioContext.prototype.createOscillator = function () {
