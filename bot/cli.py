@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from alembic.util.exc import CommandError
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from bot.channels.cli import register as register_token
@@ -27,9 +26,7 @@ from bot.desk import (
     Desk,
     DeskError,
     TicketInfo,
-    database_url,
-    make_engine,
-    migrate,
+    open_desk,
     parse_ticket_ref,
 )
 from bot.desk.clock import span, utc_now, when
@@ -38,6 +35,7 @@ from bot.desk.models import OUTCOMES, TICKET_STATUSES
 from bot.desk.records import to_plain
 from bot.notify import push_ticket_update
 from bot.retention.tracker import register as register_retention
+from bot.settings import SettingsError
 from bot.terminal import clean, operator_name, table
 from bot.trainer.cli import register as register_eval
 from bot.trainer.review import register as register_review
@@ -339,15 +337,15 @@ def main(argv: list[str] | None = None) -> int:
             return args.standalone(args)
         except (ValueError, OSError) as exc:
             return _error(str(exc))
-    url = getattr(args, "db", None) or database_url()
     try:
-        make_url(url)
-        migrate(url)  # idempotent and fast; makes a fresh machine just work
-        engine = make_engine(url)
+        # Migrating is idempotent and fast; it makes a fresh machine just work.
+        desk = open_desk(getattr(args, "db", None), upgrade=True)
         try:
-            data, text = args.handler(Desk(engine), args)
+            data, text = args.handler(desk, args)
         finally:
-            engine.dispose()
+            desk.close()
+    except SettingsError as exc:  # names the variable and what is wrong with its value
+        return _error(f"bad setting: {exc}")
     except (DeskError, ValueError) as exc:
         return _error(str(exc))
     except ArgumentError as exc:

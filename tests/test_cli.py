@@ -169,6 +169,15 @@ def test_unusable_database_is_a_clear_error(capsys, tmp_path: Path) -> None:
     assert code == 1 and "Traceback" not in err
 
 
+def test_a_bad_setting_is_a_clear_error(capsys, monkeypatch) -> None:
+    # No --db: the desk's URL comes from the settings, which cannot be read.
+    monkeypatch.setenv("SUPPORTBOT_AUTO_MIGRATE", "maybe")
+    code, out, err = main(["queue", "list"]), *capsys.readouterr()
+    assert code == 1 and out == "" and "Traceback" not in err
+    assert err.startswith("supportbot: error: bad setting: ")
+    assert "SUPPORTBOT_AUTO_MIGRATE" in err and len(err.strip().splitlines()) == 1
+
+
 def test_python_dash_m_bot(cli_db: str) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "bot", "--db", cli_db, "queue", "list", "--json"],
