@@ -143,7 +143,9 @@ class AlertWorker:
                   near_target=self.near_fraction, poll_s=self.poll_seconds)
         return self
 
-    def stop(self, timeout: float = 30.0) -> None:
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop after the current send (a daemon thread: a process that cannot wait exits
+        anyway, and an alert it was sending goes out again when its lease ends)."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
