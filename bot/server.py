@@ -10,12 +10,18 @@ arguments on to `rasa.core.run.serve_application`, whose `server_listeners` is o
 them. No Rasa function is replaced for this. `compose` runs on `main_process_start`,
 before Sanic finalises the routes and the middleware, and once for all Sanic workers.
 
-Routes
-    POST /webhooks/rest/webhook  chat: REST, Bearer token      credentials.yml: channels.rest
-    /socket.io                   chat: socket.io (the page)    credentials.yml: channels.socket
-    GET  /webhooks/chatpage/     the chat page, history, files credentials.yml: channels.chat_page
-    GET  /metrics                Prometheus, counts only       here: bot.metrics.endpoint
-    /, /status, /model/*, /conversations/*   Rasa's HTTP API (--enable-api and its token)
+Routes (Rasa's own HTTP API aside: /, /status, /model/*, /conversations/*, ... with
+--enable-api and its token)
+    POST /webhooks/rest/webhook          chat: REST, Bearer token     credentials.yml:
+    GET  /webhooks/rest                  its health check               bot.channels.rest
+    /socket.io                           chat: socket.io (the page)   credentials.yml:
+    GET  /webhooks/socketio              its health check               bot.channels.socket
+    POST /webhooks/socketio/push         a decision or question to      (bot.channels.push)
+                                         the user's open page, Rasa's token
+    GET  /webhooks/chatpage              the chat page                credentials.yml:
+    GET  /webhooks/chatpage/history      the signed-in user's history   bot.channels.chat_page
+    GET  /webhooks/chatpage/static/<name>  its script and styles
+    GET  /metrics                        Prometheus, counts only      here: bot.metrics.endpoint
 
 Middleware, on every request (chat channels and Rasa's API alike)
     body limits   a body over SUPPORTBOT_MAX_BODY_BYTES: 413 in words,  bot.channels.body_limits

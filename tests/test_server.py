@@ -63,3 +63,19 @@ def test_credentials_yml_lists_chat_channels_only() -> None:
     channels = {path: class_from_module_path(path) for path in credentials}
     assert all(issubclass(cls, InputChannel) for cls in channels.values())
     assert sorted(cls.name() for cls in channels.values()) == ["chatpage", "rest", "socketio"]
+
+
+def test_every_route_of_the_server_is_in_its_docstring(monkeypatch) -> None:
+    from rasa.core.run import configure_app, create_http_input_channels
+
+    monkeypatch.setattr(Sanic, "test_mode", True)  # Rasa's fixed app names, built twice
+    rasas_own = {route.path for route in configure_app([], auth_token="t").router.routes}
+    channels = create_http_input_channels(None, str(ROOT / "credentials.yml"))
+    app = configure_app(channels, auth_token="t")
+    server.compose(app)
+    ours = {route.path for route in app.router.routes} - rasas_own
+    assert {"metrics", "webhooks/rest/webhook", "socket.io"} <= ours
+    listed = set((server.__doc__ or "").split())
+    missing = [path for path in ours
+               if "/" + path.replace("<name:str>", "<name>") not in listed]
+    assert missing == [], "list these routes in bot/server.py's docstring"
