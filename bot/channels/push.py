@@ -31,7 +31,7 @@ from socketio import AsyncServer
 
 from bot import tells
 from bot.channels.delivery import BufferedOutput, delivery
-from bot.desk.accounts import canonical_account_id
+from bot.desk.validation import account as account_id
 from bot.local_secrets import rasa_token
 from bot.logs import log_event
 
@@ -90,7 +90,7 @@ def register(blueprint: Blueprint, channel: Any) -> None:
             return response.json({"error": "unauthorized"}, status=401)
         body = request.json if isinstance(request.json, dict) else {}
         try:
-            account = canonical_account_id(str(body.get("sender") or ""))
+            account = account_id(body.get("sender"))
         except ValueError:
             return response.json({"error": "sender_invalid"}, status=400)
         result = await push_to_page(request.app, channel, account)
