@@ -71,7 +71,7 @@ AMOUNT = re.compile(r"(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:[.,](\d+))?")
 _AMOUNT_IN_TEXT = re.compile(rf"(?<![\w.,:]){AMOUNT.pattern}(?![\w:])")
 _NO_ANSWER = re.compile(
     r"\b(i )?(do ?n[o']?t|dont|don't) (have|know)|\bno idea\b|\bnot sure\b|\bskip\b|\bn/?a\b"
-    r"|\bunknown\b|\bhar (det )?inte\b|\bvet inte\b|\bingen aning\b|\bhoppa över\b"
+    r"|\bunknown\b|\bhar (?:(?:det|den|dem|de) )?inte\b|\bvet inte\b|\bingen aning\b|\bhoppa över\b"
     r"|\bhar ingen\b|^\s*(no|nope|nej|none|inget|ingen)\s*[.!]*\s*$",
     re.IGNORECASE,
 )
@@ -147,6 +147,35 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_COUNT = (r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a few|"
+          r"a couple of|several|en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|tolv|ett par|"
+          r"några)")
+_UNIT = r"(?:min(?:ute)?s?|hours?|hrs?|h|days?|weeks?|minuter|timm(?:e|ar)|dagar|dygn|veckor)"
+# When it happened, as users say it in passing ("yesterday", "2 hours ago", "i natt",
+# "för tre dagar sedan", "at 14:30"): enough for staff, so the form need not ask.
+_WHEN = re.compile(
+    r"(?i)(?<!\w)(?:"
+    r"(?:yesterday|today|tonight|this (?:morning|afternoon|evening)|last (?:night|week)|"
+    r"igår|i går|idag|i dag|i morse|i förmiddags|i eftermiddags|i kväll|i natt|i helgen|"
+    r"förra veckan)(?:\s+(?:morning|evening|night|kväll|morgon|eftermiddag))?"
+    r"(?:\s+(?:at|around|about|kl\.?|klockan|runt|vid)\s+\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm)?)?"
+    rf"|{_COUNT}\s+{_UNIT}\s+ago"
+    rf"|för\s+{_COUNT}\s+{_UNIT}\s+sedan"
+    rf"|(?:for|the last|the past|i)\s+{_COUNT}\s+{_UNIT}"
+    r"|(?:at|around|kl\.?|klockan)\s+\d{1,2}[:.]\d\d"
+    r"|\d{4}-\d\d-\d\d"
+    r")(?!\w)"
+)
+# A first message this long tells what happened: the form need not ask again ("see above").
+DESCRIBING_WORDS = 15
+
+
+def find_time(text: str) -> str | None:
+    """When it happened, if the text says in passing; the words as the user wrote them."""
+    match = _WHEN.search(text)
+    return " ".join(match.group(0).split()) if match else None
+
+
 def prefill(text: str) -> dict[str, str]:
     """Details a user gave unasked in their first message."""
     asset = find_asset(text)
@@ -156,5 +185,7 @@ def prefill(text: str) -> dict[str, str]:
         # A bare number in a first message is as often a time or a date as an amount.
         "amount": find_amount(text) if asset else None,
         "tx_id": find_tx_id(text),
+        "incident_time": find_time(text),
+        "description": clip(text, 1000) if len(text.split()) >= DESCRIBING_WORDS else None,
     }
     return {slot: value for slot, value in found.items() if value}

@@ -33,10 +33,41 @@ def test_chain_names_count_as_network_answers_only_when_asked():
     assert fields.find_network("bitcoin", answering=True) == "Bitcoin"
 
 
-@pytest.mark.parametrize("text", ["I don't have it", "dont know", "har inte", "vet inte", "nej"])
+@pytest.mark.parametrize("text", [
+    "I don't have it", "dont know", "har inte", "har den inte", "vet inte", "nej"])
 def test_no_answer(text):
     assert fields.is_no_answer(text)
 
 
 def test_a_real_answer_is_not_a_no_answer():
     assert not fields.is_no_answer("0x" + "f" * 64)
+
+
+@pytest.mark.parametrize("text, when", [
+    ("WHERE IS MY DEPOSIT. sent 500 usdt trc20 three hours ago, still nothing", "three hours ago"),
+    ("Yesterday I tried to log in and my password didnt work", "Yesterday"),
+    ("my withdrawl of 0.3 eth is stuck for 2 days wtf", "for 2 days"),
+    ("nån har snott mina btc igår kväll runt 23", "igår kväll runt 23"),
+    ("insättningen för tre dagar sedan syns inte", "för tre dagar sedan"),
+    ("i natt försvann allt", "i natt"),
+    ("it happened today at 9", "today at 9"),
+    ("deposit 2024-06-01 missing", "2024-06-01"),
+])
+def test_when_it_happened_said_in_passing(text, when):
+    assert fields.find_time(text) == when
+
+
+@pytest.mark.parametrize("text", [
+    "I sent 2 BTC", "my account got hacked", "in 3 days I sue you",
+    "customer for 6 years and never had problems", "i have 2 days to pay rent",
+])
+def test_no_time_where_none_was_said(text):
+    assert fields.find_time(text) is None
+
+
+def test_a_long_first_message_is_the_description():
+    long = ("Listen here. I have been a customer for 6 years. Yesterday my password stopped "
+            "working and I got an email that my 2fa was reset, which I never did.")
+    assert fields.prefill(long)["description"] == long
+    assert fields.prefill(long)["incident_time"] == "Yesterday"
+    assert "description" not in fields.prefill("idiots, my account got hacked, fix it now")
