@@ -25,6 +25,7 @@ import aiohttp
 import socketio
 from sqlalchemy import create_engine, text
 
+from bot.console.headers import CONTENT_SECURITY_POLICY
 from bot.desk import Desk, make_engine
 from tests.support.chat import websocket_hello
 from tests.support.scaled import say, token
@@ -290,8 +291,8 @@ def test_rasas_api_and_metrics_are_refused_from_outside(scaled):
 def test_the_console_has_a_server_block_of_its_own(scaled):
     status, headers, body = _get(f"{scaled.console_url}/login")
     assert status == 200 and b"<form" in body
-    assert "script-src" not in headers["Content-Security-Policy"]  # the console's own policy
-    assert headers["Content-Security-Policy"].startswith("default-src 'none'")
+    # The console's own policy, passed on as it is (nginx's is the chat's).
+    assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     for path in ("/login", "/tickets"):  # not through the chat's door
         assert _get(f"{scaled.url}{path}")[0] == 404
     assert _get(f"{scaled.console_url}/metrics")[0] == 404
@@ -366,6 +367,12 @@ def test_a_killed_instance_is_restarted_alone_while_the_other_answers(scaled):
     first = say(scaled, scaled.edge_port, user, "my deposit of 120 USDT on TRC20 has not arrived")
     assert first
     os.kill(killed, signal.SIGKILL)
+    # Between two turns: once supervisord has reaped it, its sockets are closed. (A
+    # message in flight at the kill is not sent again elsewhere: it may have been
+    # handled; docs/scale-out.md, known limits.)
+    deadline = time.monotonic() + 30
+    while scaled.info("rasa1")["pid"] == killed and time.monotonic() < deadline:
+        time.sleep(0.1)
     asked = say(scaled, scaled.edge_port, user, "I don't have the tx id")
     assert any("When did it happen" in r for r in asked)
     filed = say(scaled, scaled.edge_port, user, "this morning at 8")
