@@ -111,6 +111,8 @@ class AlertWorker:
         except SEND_ERRORS as error:
             delay = retry_delay(alert.attempts)
             reason = f"{type(error).__name__}: {error}"
+            if isinstance(sender, WebhookSender):  # its URL is a credential
+                reason = reason.replace(sender.url, "<webhook URL>")
             self.desk.alert_failed(alert.id, reason, at + delay)
             log_event(logger, "alert_failed", logging.WARNING, **fields,
                       error=reason[:200], retry_in_s=int(delay.total_seconds()))
