@@ -6,9 +6,11 @@ touches tickets, priorities, suspensions or handoffs: agents decide what abuse m
 
 The calm reply and the normal answer: "where is my f***ing deposit" gets the calm reply
 here and then, as usual, the missing-deposit form. A message the NLU reads as `insult`
-is answered by the rule in data/rules.yml (utter_insult_calm), so no second calm reply
-is sent for it here, except while a form runs: the form goes on there (no rule does),
-so the calm reply comes from here, whether or not the detector saw the abuse.
+gets exactly one calm reply, from a rule in data/rules.yml, so none is sent for it here:
+outside a form utter_insult_calm; in a form the form rejects it (it answers no question,
+domain/core.yml) and "abuse during the form" gives utter_abuse_calm and the question
+again. The one exception is a form asking for the description, which takes any text: no
+rule runs then, so the calm reply comes from here, whether or not the detector saw abuse.
 """
 
 from __future__ import annotations
@@ -30,7 +32,10 @@ from bot.logs import log_event
 logger = logging.getLogger(__name__)
 
 CALM_RESPONSE = "utter_abuse_calm"
-ANSWERED_BY_RULE = frozenset({"insult"})  # data/rules.yml: insult -> utter_insult_calm
+ANSWERED_BY_RULE = frozenset({"insult"})  # data/rules.yml, in a form and out of one
+# Form questions any text answers (domain/core.yml): an insult is taken as the answer
+# there, so no rule answers it.
+FREE_TEXT_SLOTS = frozenset({"description"})
 
 
 def note_abuse(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -47,8 +52,9 @@ def note_abuse(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Event
         return []
     intent = (message.get("intent") or {}).get("name")
     in_form = bool((tracker.active_loop or {}).get("name"))
+    taken_as_answer = in_form and tracker.get_slot("requested_slot") in FREE_TEXT_SLOTS
     if not result.abusive:
-        if in_form and intent in ANSWERED_BY_RULE:
+        if taken_as_answer and intent in ANSWERED_BY_RULE:
             dispatcher.utter_message(response=CALM_RESPONSE)
         return []
     recorded = False
@@ -69,7 +75,7 @@ def note_abuse(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Event
     # Category and score only: the words stay out of the logs.
     log_event(logger, "abuse_detected", user=tracker.sender_id, category=result.category,
               score=result.score, signals=list(result.signals), recorded=recorded)
-    if in_form or intent not in ANSWERED_BY_RULE:
+    if taken_as_answer or intent not in ANSWERED_BY_RULE:
         dispatcher.utter_message(response=CALM_RESPONSE)
     return []
 

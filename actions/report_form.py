@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any, Dict, List
 
@@ -30,6 +31,28 @@ REQUIRED_SLOTS: Dict[str, List[str]] = {
 }
 FORM_SLOTS = ("asset", "network", "amount", "tx_id", "incident_time", "description")
 MAX_TX_ID_ATTEMPTS = 3
+# Words that join transfer details in an answer ("250 USDT on TRC20", "0,5 btc via erc20").
+_JOINERS = frozenset({"on", "via", "over", "in", "of", "på", "över", "i", "av", "med", "with"})
+_TX_IDS = re.compile("|".join(rf"\b{form}\b" for form in fields.TX_ID_FORMS))
+_NETWORK_NAMES = re.compile(
+    "|".join(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])"
+             for name in sorted(fields.NETWORK_ANSWERS, key=len, reverse=True))
+)
+
+
+def names_only_transfer_details(text: str) -> bool:
+    """`text` names an asset, a network or a tx id, with at most amounts and joining words
+    besides: no time or date could be in it ("BTC", "0.5 eth on arbitrum")."""
+    rest, named = _TX_IDS.sub(" ", text), bool(_TX_IDS.search(text))
+    lowered = rest.lower()
+    named = named or bool(_NETWORK_NAMES.search(lowered))
+    lowered = _NETWORK_NAMES.sub(" ", lowered)
+    for word in re.findall(r"\w+(?:[.,]\w+)*", lowered):
+        if word in fields.ASSETS:
+            named = True
+        elif not (fields.AMOUNT.fullmatch(word) or word in _JOINERS):
+            return False
+    return named
 
 
 def reset_form_slots() -> List[EventType]:
@@ -134,7 +157,12 @@ class ValidateReportForm(FormValidationAction):
     def validate_incident_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
-        return {"incident_time": fields.clip(str(value or ""), 200) or None}
+        text = str(value or "")
+        if names_only_transfer_details(text):
+            # "BTC" is an answer to another question: asked again, not filed as the time.
+            dispatcher.utter_message(response="utter_invalid_incident_time")
+            return {"incident_time": None}
+        return {"incident_time": fields.clip(text, 200) or None}
 
     def validate_description(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -35,11 +35,22 @@ def test_pure_insult_is_answered_once_by_the_rule_not_twice(actions_desk):
     assert actions_desk.abuse_evidence("acct-1001")[0].category == "personal_insults"
 
 
-def test_abuse_during_a_form_is_answered_by_the_hook_the_form_goes_on(actions_desk):
-    # No rule runs while the form does, so the calm reply comes from the hook, once,
+def test_abuse_alone_during_a_form_question_is_left_to_the_rule(actions_desk):
+    # The form rejects it and the rule "abuse during the form" answers: a reply here too
+    # made two calm replies ("scammers!!!" asked for the time).
+    for text in ("scammers!!!", "jag vet var du bor", "you are a bunch of tyrants"):
+        tr = tracker(text, "insult", active_loop="report_form", message_id=text,
+                     slots={"requested_slot": "incident_time"})
+        _, messages = run(HOOK, tr)
+        assert messages == [], text
+
+
+def test_abuse_alone_given_as_the_description_is_answered_by_the_hook(actions_desk):
+    # The description takes any text, so no rule runs: the calm reply comes from here,
     # whether or not the detector knows the words.
-    for text in ("jag vet var du bor", "you are a bunch of tyrants"):
-        tr = tracker(text, "insult", active_loop="report_form", message_id=text)
+    for text in ("scammers!!!", "jag vet var du bor", "you are a bunch of tyrants"):
+        tr = tracker(text, "insult", active_loop="report_form", message_id=text,
+                     slots={"requested_slot": "description"})
         _, messages = run(HOOK, tr)
         assert responses(messages) == ["utter_abuse_calm"], text
 

@@ -107,3 +107,27 @@ def test_form_completes_when_category_slots_are_filled():
     filled = {"asset": "BTC", "network": "Bitcoin", "amount": "0.1", "tx_id": TX}
     events, _ = _validate("incident_time", "yesterday 14:00", **filled)
     assert slot_events(events)["requested_slot"] is None
+
+
+def _validate_hacked_time(value: str):
+    tr = tracker(value, "inform", slots={"report_category": "account_hacked",
+                                         "requested_slot": "incident_time"},
+                 active_loop="report_form", filled={"incident_time": value})
+    return run(ValidateReportForm(), tr)
+
+
+def test_an_asset_is_no_answer_to_when_it_happened():
+    for answer in ("BTC", "0,5 eth", "USDT on TRC20", TX):
+        events, messages = _validate_hacked_time(answer)
+        slots = slot_events(events)
+        assert slots["incident_time"] is None, answer
+        assert slots["requested_slot"] == "incident_time", answer  # asked again
+        assert responses(messages) == ["utter_invalid_incident_time"], answer
+
+
+def test_times_are_kept_even_with_a_coin_or_a_number_in_them():
+    for answer in ("yesterday at 9, right after I bought BTC", "14.30", "igår kväll",
+                   "2 days ago", "I don't know"):
+        events, messages = _validate_hacked_time(answer)
+        assert slot_events(events)["incident_time"] == answer, answer
+        assert messages == [], answer
