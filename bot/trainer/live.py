@@ -6,7 +6,8 @@ new suspended user, to a real Rasa server and action server (SQLite in a tempora
 folder) over the REST channel, and judged from the conversation Rasa stored:
 
 - abuse + a case: `right_case` when the bot gave that case's advice and asked the first
-  question its form asks for that case (the form started for the right category);
+  question its form asks for that case (the form started for the right category), or
+  filed it at once (a report told in full: the form had nothing left to ask);
   `asked` when it put the clarifying question instead; `calm` when the calm reply came too.
 - abuse only: `escalated` when any advice, form question or handoff came (never wanted).
 
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 CALM = {"utter_abuse_calm", "utter_insult_calm"}
 ASKED = {"utter_ask_which_case", "utter_ask_is_it_case", "utter_ask_funds_gone"}
 HANDOFF = {"utter_handoff_filed", "utter_handoff_exists", "utter_human_refused"}
+FILED = "utter_report_filed"  # actions/filing.py, right after the advice of the category
 IDENTITY_KEY = "live-eval-identity-key-" + "k" * 32
 
 
@@ -73,10 +75,11 @@ def judge(intent: str, said: Sequence[str]) -> dict[str, bool]:
 
     category = CATEGORY_BY_INTENT.get(intent)
     questions = {f"utter_ask_report_form_{slot}" for slot in REQUIRED_SLOTS.get(category, [])}
-    any_case = any(s.startswith(("utter_report_advice_", "utter_ask_report_form_")) for s in said)
+    any_case = any(s.startswith(("utter_report_advice_", "utter_ask_report_form_")) or s == FILED
+                   for s in said)
     return {
         "right_case": f"utter_report_advice_{category}" in said
-        and any(s in questions for s in said),
+        and any(s in questions or s == FILED for s in said),
         "asked": any(s in ASKED for s in said),
         "calm": any(s in CALM for s in said),
         "escalated": any_case or any(s in HANDOFF for s in said),

@@ -44,3 +44,12 @@ def test_the_judge_needs_the_advice_and_a_question_of_that_case() -> None:
     assert not judge("report_account_hacked", ["utter_ask_report_form_asset"])["right_case"]
     assert judge("insult", ["utter_insult_calm", "utter_handoff_filed"])["escalated"]
     assert not judge("insult", ["utter_insult_calm"])["escalated"]
+
+
+def test_a_report_told_in_full_and_filed_at_once_is_the_right_case() -> None:
+    # The form takes the time and the story from the first message; with nothing left to
+    # ask it files in the same turn as the advice.
+    filed = ["utter_abuse_calm", "utter_report_advice_impersonation", "utter_report_filed"]
+    assert judge("report_impersonation", filed)["right_case"]
+    assert not judge("appeal_suspension", filed)["right_case"]
+    assert judge("insult", ["utter_report_filed"])["escalated"]
