@@ -1,14 +1,18 @@
 """When the bot is unsure what a message asks: one short question, or the menu.
 
-Runs for `nlu_fallback` and for `report_funds_gone` ("my bitcoin is gone": lost, but not
-saying how), data/rules.yml. Funds gone get "did someone get into your account, did a
-withdrawal not arrive, or did a deposit not show up?" with a button for each. When an
-urgent case or the appeal is among the
+Runs for `nlu_fallback`, for `report_funds_gone` ("my bitcoin is gone": lost, but not
+saying how) and for report details given outside a report, data/rules.yml. Funds gone
+get "did someone get into your account, did a withdrawal not arrive, or did a deposit
+not show up?" with a button for each. When an urgent case or the appeal is among the
 classifier's two likeliest intents (bot/nlu/unsure_case.py marks the close calls), the
 user is asked "Is this about a hacked account or a missing withdrawal?" with a button for
 each and one for none of these, in their language; otherwise they get the menu of what
 the bot can do (utter_default). A button answers with the intent itself, so the next turn
 starts the right case.
+
+A message the bot does not understand right after such a question ("about an hour ago",
+typed instead of a button) gets the same buttons again, once, rather than the menu: the
+question is still the one that matters.
 
 Button titles come from the domain's `utter_case_options`, so every text a user sees
 stays in the domain, and the channel guard lets these payloads through because the
@@ -36,6 +40,24 @@ ALSO_OFFERED = frozenset({"check_appeal_status"})
 # Below this an urgent intent is a guess about a message the bot did not understand:
 # the menu serves better than a question about one case.
 MIN_CONFIDENCE = 0.2
+# The questions above; a message not understood after one of them gets its buttons again.
+CLARIFYING = frozenset({"utter_ask_funds_gone", "utter_ask_which_case", "utter_ask_is_it_case"})
+
+
+def unanswered_question(events: List[Dict[str, Any]]) -> list[dict[str, Any]]:
+    """The buttons of a clarifying question the bot asked just before the latest user
+    message; empty when its last words were anything else."""
+    seen_latest = False
+    for event in reversed(events):
+        if event.get("event") == "user":
+            if seen_latest:
+                return []
+            seen_latest = True
+        elif event.get("event") == "bot" and seen_latest:
+            asked = (event.get("metadata") or {}).get("utter_action")
+            return list((event.get("data") or {}).get("buttons") or []) if (
+                asked in CLARIFYING) else []
+    return []
 
 
 def candidates(parse_data: Dict[str, Any]) -> list[tuple[str, float]]:
@@ -87,6 +109,9 @@ class ActionClarify(Action):
         offered = options_to_offer(tracker.latest_message or {})
         names = [name for name in offered if f"/{name}" in buttons]
         chosen = [buttons[f"/{name}"] for name in names]
+        if not chosen and (again := unanswered_question(tracker.events)):
+            dispatcher.utter_message(response="utter_ask_pick_one", buttons=again)
+            return []
         if not chosen:
             dispatcher.utter_message(response="utter_default")
             return []

@@ -71,3 +71,30 @@ def test_money_gone_without_saying_how_asks_which_of_the_three() -> None:
         "/report_account_hacked", "/report_missing_withdrawal", "/report_missing_deposit",
         "/deny"]
     assert message["buttons"][0]["title"] == "Mitt konto är kapat"
+
+
+def _after_question(asked: str, text: str = "typ för en timme sen") -> list[dict[str, Any]]:
+    tr = tracker(text, "nlu_fallback", slots={"language": "sv"})
+    buttons = [{"title": "Mitt konto är kapat", "payload": "/report_account_hacked"},
+               {"title": "Inget av dem", "payload": "/deny"}]
+    tr.events[:0] = [
+        {"event": "user", "text": "mitt wallet blev hacked och alla coins är borta"},
+        {"event": "bot", "text": "Vad hände?", "data": {"buttons": buttons},
+         "metadata": {"utter_action": asked}},
+    ]
+    tr.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3},
+                                           {"name": "inform", "confidence": 0.2}]
+    return run(ACTION, tr)[1]
+
+
+def test_a_clarifying_question_not_answered_is_asked_again_with_its_buttons() -> None:
+    [message] = _after_question("utter_ask_funds_gone")
+    assert message["response"] == "utter_ask_pick_one"
+    assert [b["payload"] for b in message["buttons"]] == ["/report_account_hacked", "/deny"]
+
+
+def test_only_a_clarifying_question_is_asked_again_and_only_once() -> None:
+    [message] = _after_question("utter_greet")
+    assert message["response"] == "utter_default"
+    [message] = _after_question("utter_ask_pick_one")  # asked again already: the menu
+    assert message["response"] == "utter_default"
