@@ -76,8 +76,10 @@ def test_agent_decision_reaches_the_user_once(stack):
 
     out = supportbot(stack, "queue", "resolve", ticket["reference"], "--outcome", "lifted",
                      "--note", "credible", "--agent", "lena")
-    assert "The user was told in their chat." in out
-    told = [t for t in _bot_texts(stack, user) if "lifted your live-chat suspension" in t]
+    # A REST user has no page to push to: told at the next message, not before.
+    assert "The user will be told at their next message." in out
+    assert not any("lifted your live-chat suspension" in t for t in _bot_texts(stack, user))
+    told = [t for t in say(stack, user, "hi") if "lifted your live-chat suspension" in t]
     assert len(told) == 1 and ticket["reference"] in told[0]
 
     replies = say(stack, user, "hello again")
