@@ -182,8 +182,9 @@ class ChatSettings:
 
     origins: tuple[str, ...] | None = setting(
         "SUPPORTBOT_CHAT_ORIGINS", None,
-        "other origins allowed to open the chat socket (comma-separated; wins over "
-        "credentials.yml's `cors_allowed_origins`)", shown="the chat page's own origin")
+        "other origins allowed to open the chat socket and to frame the chat page "
+        "(`frame-ancestors`; comma-separated; wins over credentials.yml's "
+        "`cors_allowed_origins`)", shown="the chat page's own origin")
     socketio_redis_url: str | None = setting(
         "SUPPORTBOT_SOCKETIO_REDIS_URL", None,
         "`redis://host:6379/0`: socket.io emits go through Redis, so a push via one Rasa "
