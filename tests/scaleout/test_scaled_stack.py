@@ -253,8 +253,15 @@ def test_rest_messages_through_nginx_are_spread_over_both_instances(scaled):
             lambda n: say(scaled, scaled.edge_port, f"acct-scale-spread-{n}", "hello"),
             range(8)))
     assert all(replies)
-    lines = [entry for entry in access_log(scaled)[seen_before:]
-             if entry["path"] == "/webhooks/rest/webhook"]
+
+    def rest_lines() -> list[dict]:
+        return [entry for entry in access_log(scaled)[seen_before:]
+                if entry["path"] == "/webhooks/rest/webhook"]
+
+    deadline = time.monotonic() + 10  # nginx logs a request after answering it
+    while len(rest_lines()) < 8 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    lines = rest_lines()
     assert len(lines) == 8 and {entry["status"] for entry in lines} == {200}
     assert {entry["upstream"] for entry in lines} == {
         f"127.0.0.1:{port}" for port in scaled.rasa_ports}
