@@ -1,4 +1,4 @@
-"""`supportbot agent add|password|signout NAME` and `supportbot console`.
+"""`supportbot agent add|password|signout|trainer NAME` and `supportbot console`.
 
 Registered into bot/cli.py's parser; handlers follow its (desk, args) -> (data, text) shape.
 Sanic is imported only when the console starts, so other commands stay fast.
@@ -31,8 +31,19 @@ def read_password(args: argparse.Namespace) -> str:
 def cmd_agent_add(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
     from bot.console.auth import hash_password
 
-    info = desk.add_agent(args.name, args.role, hash_password(read_password(args)))
-    return info, f"Agent {info.name} ({info.role}) can now sign in to the console."
+    info = desk.add_agent(
+        args.name, args.role, hash_password(read_password(args)), trainer=args.trainer
+    )
+    role = f"{info.role}, trainer" if info.trainer else info.role
+    return info, f"Agent {info.name} ({role}) can now sign in to the console."
+
+
+def cmd_agent_trainer(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
+    """Give (or with --off take) the trainer role: the console's Training page."""
+    info = desk.set_agent_trainer(args.name, not args.off)
+    if info.trainer:
+        return info, f"{info.name} is a trainer: the console shows them the Training page."
+    return info, f"{info.name} is no longer a trainer."
 
 
 def _sessions(desk: Desk) -> Any:
@@ -97,7 +108,13 @@ def register(commands: Any, command: Any) -> None:
     p = command(agent_commands, "add", cmd_agent_add, "create an agent account")
     p.add_argument("name", metavar="NAME")
     p.add_argument("--role", choices=AGENT_ROLES, default="agent")
+    p.add_argument("--trainer", action="store_true",
+                   help="may also label the review inbox and start a training")
     _password_stdin(p)
+    p = command(agent_commands, "trainer", cmd_agent_trainer,
+                "give an agent the trainer role (labelling, training) or take it")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--off", action="store_true", help="take the role away")
     p = command(agent_commands, "password", cmd_agent_password,
                 "set a new password and end the agent's console sessions")
     p.add_argument("name", metavar="NAME")

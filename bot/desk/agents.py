@@ -14,12 +14,20 @@ from bot.desk.models import Agent
 from bot.desk.records import AgentInfo
 
 
+def all_agents(session: Session) -> list[Agent]:
+    return list(session.execute(select(Agent).order_by(Agent.name)).scalars())
+
+
 def find(session: Session, name: str) -> Agent | None:
     return session.execute(select(Agent).where(Agent.name == name)).scalar_one_or_none()
 
 
-def create(session: Session, *, name: str, role: str, password_hash: str, at: datetime) -> Agent:
-    row = Agent(name=name, role=role, password_hash=password_hash, created_at=at, disabled=False)
+def create(
+    session: Session, *, name: str, role: str, password_hash: str, at: datetime,
+    trainer: bool = False,
+) -> Agent:
+    row = Agent(name=name, role=role, password_hash=password_hash, created_at=at,
+                disabled=False, trainer=trainer)
     session.add(row)
     session.flush()  # IntegrityError when the name is taken
     return row
@@ -32,4 +40,7 @@ def agent_info(row: Agent) -> AgentInfo:
         role=row.role,
         created_at=row.created_at,
         disabled=bool(row.disabled),
+        trainer=bool(row.trainer),
+        language=row.language or "en",
+        must_change_password=bool(row.must_change_password),
     )

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -200,6 +201,13 @@ class Agent(Base):
     password_hash = Column(Text, nullable=False)
     created_at = Column(UTCDateTime(), nullable=False)
     disabled = Column(Boolean, nullable=False, default=False)
+    # Labels the review inbox and starts trainings in the console; any role may.
+    trainer = Column(Boolean, nullable=False, default=False, server_default=false())
+    language = Column(String(8), nullable=False, default="en", server_default="en")
+    # Set by a lead's password reset: the one-time password opens only the page that
+    # sets a new one.
+    must_change_password = Column(Boolean, nullable=False, default=False,
+                                  server_default=false())
 
     __table_args__ = (CheckConstraint(_in("role", AGENT_ROLES), name="role"),)
 

@@ -148,6 +148,9 @@ class AgentInfo:
     role: str
     created_at: datetime
     disabled: bool
+    trainer: bool = False
+    language: str = "en"
+    must_change_password: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return _fields_dict(self)
