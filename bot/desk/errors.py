@@ -75,3 +75,17 @@ class SuspendedUserHandoff(HandoffRefused):
 
 def format_ref(ticket_id: int) -> str:
     return f"SB-{ticket_id:05d}"
+
+
+class AgentNotFound(DeskError, LookupError):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"no agent {name}")
+
+
+class AgentUnavailable(DeskError):
+    """A ticket cannot go to an agent who is disabled."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"agent {name} is disabled")

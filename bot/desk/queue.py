@@ -73,6 +73,40 @@ def claim_next(session: Session, agent: str, at: datetime) -> TicketInfo | None:
     return claim(session, ticket_id, agent, at)
 
 
+def reassign(
+    session: Session, ticket_id: int, to_agent: str, actor: str, at: datetime
+) -> TicketInfo:
+    """Hand a held ticket (claimed or waiting for the user) to `to_agent`, keeping its
+    status. Conditional on the holder read, so a concurrent release or resolve wins."""
+    ticket = load_ticket(session, ticket_id)
+    if ticket.status == "resolved":
+        raise TicketResolved(ticket_id)
+    if ticket.assignee is None or ticket.status not in ("claimed", "pending_user"):
+        raise NotHolder(ticket_id, None)
+    before = ticket.assignee
+    if before == to_agent:
+        return ticket_info(session, ticket_id)
+    result = session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket_id, Ticket.assignee == before,
+               Ticket.status.in_(("claimed", "pending_user")))
+        .values(assignee=to_agent, updated_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise NotHolder(ticket_id, load_ticket(session, ticket_id).assignee)
+    record_ticket_event(
+        session,
+        ticket_id=ticket_id,
+        user_id=ticket.user_id,
+        actor=actor,
+        kind="reassigned",
+        at=at,
+        detail={"from": before, "to": to_agent},
+    )
+    return ticket_info(session, ticket_id)
+
+
 def release(session: Session, ticket_id: int, agent: str, at: datetime) -> TicketInfo:
     """Put the ticket held by `agent` back in the queue (open, unassigned)."""
     result = session.execute(

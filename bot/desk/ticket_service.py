@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot import macros
-from bot.desk import filing, questions, queue, tickets, updates
+from bot.desk import agents, filing, questions, queue, queue_search, tickets, updates
 from bot.desk.accounts import canonical_account_id
 from bot.desk.categories import HUMAN_HANDOFF, check_category
 from bot.desk.clock import resolve_now
-from bot.desk.errors import HandoffRefused
+from bot.desk.errors import AgentNotFound, AgentUnavailable, HandoffRefused
 from bot.desk.events import check_subject_type, events_of, record_ticket_event
 from bot.desk.models import OUTCOMES, TICKET_STATUSES, Suspension, Ticket
 from bot.desk.records import (
@@ -151,6 +151,37 @@ class TicketService(Transactions):
         at = resolve_now(now)
         with self._write() as session:
             return queue.claim_next(session, agent, at)
+
+    def reassign(
+        self, ticket_id: int | str, to_agent: str, actor: str, now: datetime | None = None
+    ) -> TicketInfo:
+        """Give a held ticket to another (enabled) agent, with a `reassigned` event;
+        AgentNotFound, AgentUnavailable, NotHolder (nobody holds it), TicketResolved."""
+        ticket_id = parse_ticket_ref(ticket_id)
+        to_agent, actor = non_empty(to_agent, "agent"), non_empty(actor, "actor")
+        at = resolve_now(now)
+        with self._write() as session:
+            target = agents.find(session, to_agent)
+            if target is None:
+                raise AgentNotFound(to_agent)
+            if target.disabled:
+                raise AgentUnavailable(to_agent)
+            return queue.reassign(session, ticket_id, to_agent, actor, at)
+
+    def queue_page(
+        self,
+        status: str | None = None,
+        category: str | None = None,
+        assignee: str | None = None,
+        search: str | None = None,
+        page: int = 1,
+        page_size: int = 50,
+    ) -> queue_search.QueuePage:
+        """One page of the queue, most pressing first, with the total that matches;
+        `search` is a ticket number (SB-00042, 42) or an account id."""
+        query = queue_search.matching(status, category, assignee, search)
+        with self._read() as session:
+            return queue_search.page_of(session, query, page, page_size)
 
     def release(self, ticket_id: int | str, agent: str, now: datetime | None = None) -> TicketInfo:
         """Give back a ticket `agent` holds: open and unassigned again; NotHolder otherwise."""

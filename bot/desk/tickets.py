@@ -18,7 +18,8 @@ _PRIORITY_RANK = case(
     *[(Ticket.priority == priority, rank) for rank, priority in enumerate(PRIORITY_ORDER)],
     else_=len(PRIORITY_ORDER),
 )
-QUEUE_ORDER = (_PRIORITY_RANK, Ticket.created_at, Ticket.id)
+# Most pressing priority first, then the nearest response target (the queue, claim-next).
+QUEUE_ORDER = (_PRIORITY_RANK, Ticket.response_due_at, Ticket.created_at, Ticket.id)
 
 
 def load_ticket(session: Session, ticket_id: int) -> Ticket:
