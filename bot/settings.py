@@ -25,6 +25,7 @@ import argparse
 import functools
 import os
 import re
+import shlex
 import sys
 import typing
 from collections.abc import Callable, Iterator, Mapping
@@ -247,6 +248,27 @@ class ConsoleSettings:
         "where those counts live; `redis://host:6379` shares them between consoles")
 
 
+def command_line(value: str) -> str | None:
+    try:
+        return None if shlex.split(value) else "must name a command"
+    except ValueError as error:
+        return f"cannot be split into arguments ({error})"
+
+
+@dataclass(frozen=True)
+class TrainerSettings:
+    """Trainers in the console: labelling the review inbox and the Train button."""
+
+    project: str | None = setting(
+        "SUPPORTBOT_TRAINER_PROJECT", None,
+        "the project whose `data/` labels go to and where the Train button runs "
+        "(its output in its `var/train.log`)", shown="this checkout")
+    train_command: str = setting(
+        "SUPPORTBOT_TRAIN_COMMAND", "make train-quick",
+        "what the console's Train button runs there: split into arguments as a shell "
+        "would, run without one", shown="`make train-quick`", check=command_line)
+
+
 def fraction(value: float) -> str | None:
     return None if 0 < value <= 1 else "must be more than 0 and at most 1"
 
@@ -396,6 +418,7 @@ class Settings:
     chat: ChatSettings = field(default_factory=ChatSettings)
     limits: LimitsSettings = field(default_factory=LimitsSettings)
     console: ConsoleSettings = field(default_factory=ConsoleSettings)
+    trainer: TrainerSettings = field(default_factory=TrainerSettings)
     alerts: AlertsSettings = field(default_factory=AlertsSettings)
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
     broker: BrokerSettings = field(default_factory=BrokerSettings)

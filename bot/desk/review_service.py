@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql import Select
 
 from bot.desk import reviews
 from bot.desk.clock import resolve_now
@@ -60,17 +61,22 @@ class ReviewService(Transactions):
                 raise
             return None
 
-    def review_items(self, status: str | None = "open") -> list[ReviewInfo]:
-        """Items with `status` (None or "all": every item), oldest first."""
-        query = select(ReviewItem).order_by(ReviewItem.created_at, ReviewItem.id)
-        if status not in (None, "all"):
-            if status not in REVIEW_STATUSES:
-                raise ValueError(
-                    f"unknown status {status!r} (one of {', '.join(REVIEW_STATUSES)})"
-                )
-            query = query.where(ReviewItem.status == status)
+    def review_items(
+        self, status: str | None = "open", *, limit: int | None = None, offset: int = 0
+    ) -> list[ReviewInfo]:
+        """Items with `status` (None or "all": every item), oldest first; `limit` and
+        `offset` take one page of them."""
+        query = _with_status(
+            select(ReviewItem).order_by(ReviewItem.created_at, ReviewItem.id), status
+        )
+        query = query.offset(offset).limit(limit)
         with self._read() as session:
             return [reviews.review_info(row) for row in session.scalars(query)]
+
+    def count_reviews(self, status: str | None = "open") -> int:
+        with self._read() as session:
+            query = _with_status(select(func.count()).select_from(ReviewItem), status)
+            return session.scalar(query) or 0
 
     def review_item(self, item_id: int) -> ReviewInfo:
         """One item; ReviewItemNotFound when there is none."""
@@ -100,3 +106,11 @@ class ReviewService(Transactions):
                 session, item_id, status="assigned", trainer=trainer, intent=intent,
                 at=resolve_now(now),
             )
+
+
+def _with_status(query: Select, status: str | None) -> Select:
+    if status in (None, "all"):
+        return query
+    if status not in REVIEW_STATUSES:
+        raise ValueError(f"unknown status {status!r} (one of {', '.join(REVIEW_STATUSES)})")
+    return query.where(ReviewItem.status == status)

@@ -21,9 +21,11 @@ from bot.desk.models import REVIEW_STATUSES
 from bot.desk.records import to_plain
 from bot.desk.reviews import ReviewError, ReviewInfo
 from bot.terminal import clean, operator_name, table
-from bot.trainer.nlu_data import EXTERNAL_PREFIX, domain_intents, load_examples
+from bot.trainer.nlu_data import EXTERNAL_PREFIX, Example, domain_intents, load_examples
 from bot.trainer.nlu_editor import append_example, example_text, target_file
-from bot.trainer.similarity import normalise
+from bot.trainer.similarity import jaccard, normalise, trigrams
+
+RETRIEVAL_INTENT = "faq"  # the FAQ's retrieval intent: faq/<topic>
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,11 +72,12 @@ def assign(
         raise ReviewError(f"review item {item_id} has no text to add")
 
     examples = load_examples(data_dir)
-    known = {ex.label for ex in examples} | domain_intents(domain)
-    retrieval = {label.split("/", 1)[0] for label in known if "/" in label}
-    if intent in retrieval:
-        raise ReviewError(f"{intent} is a retrieval intent: name the topic ({intent}/<topic>)")
-    if intent not in known or intent.startswith(EXTERNAL_PREFIX):
+    if intent not in assignable_intents(examples, domain):
+        known = {ex.label for ex in examples} | domain_intents(domain)
+        if any(label.startswith(f"{intent}/") for label in known):
+            raise ReviewError(
+                f"{intent} is a retrieval intent: name the topic ({intent}/<topic>)"
+            )
         raise ReviewError(f"unknown intent {intent!r}")
 
     key = normalise(text)
@@ -93,6 +96,40 @@ def assign(
         line, added = append_example(path, intent, text), True
     closed = desk.mark_review_assigned(item_id, intent, trainer=trainer, now=now)
     return Assignment(closed, _relative(path, data_dir.parent), line, added)
+
+
+def assignable_intents(examples: list[Example], domain: Path) -> list[str]:
+    """What an item may be labelled as, sorted: the intents of the data and the domain,
+    each retrieval intent by its topics (`faq/<topic>`, never bare `faq`), no
+    `EXTERNAL_` intent (those the bot sends itself)."""
+    known = {ex.label for ex in examples} | domain_intents(domain)
+    retrieval = {label.split("/", 1)[0] for label in known if "/" in label}
+    return sorted(
+        label for label in known
+        if label not in retrieval and not label.startswith(EXTERNAL_PREFIX)
+    )
+
+
+@dataclass(frozen=True)
+class Nearest:
+    topic: str  # faq/<topic>
+    similarity: float  # character-trigram Jaccard, 0..1
+    example: str  # the training example it is closest to
+
+
+def nearest_faq(text: str, language: str, examples: list[Example]) -> Nearest | None:
+    """The FAQ topic whose example in `language` is most like `text`, by the similarity
+    `supportbot validate` flags near-duplicates with; None when no example shares a
+    trigram with it (or the language has no FAQ)."""
+    grams = trigrams(normalise(text))
+    best: Nearest | None = None
+    for ex in examples:
+        if ex.language != language or not ex.label.startswith(f"{RETRIEVAL_INTENT}/"):
+            continue
+        score = jaccard(grams, trigrams(normalise(ex.text)))
+        if score > 0 and (best is None or score > best.similarity):
+            best = Nearest(ex.label, score, ex.text)
+    return best
 
 
 def _relative(path: Path, root: Path) -> str:

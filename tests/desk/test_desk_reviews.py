@@ -90,3 +90,19 @@ def test_an_assigned_item_keeps_its_intent_and_closes_once(desk: Desk) -> None:
         desk.mark_review_assigned(item.id, "greet")
     with pytest.raises(ReviewItemNotFound):
         desk.review_item(999)
+
+
+@pytest.mark.both_backends
+def test_pages_of_the_inbox(desk: Desk) -> None:
+    made = [desk.record_review(f"message {n}", "greet", 0.3, "en", "u",
+                               now=T0 + timedelta(minutes=n)) for n in range(5)]
+    ids = [i.id for i in made if i]
+    assert desk.count_reviews() == 5
+    assert [i.id for i in desk.review_items(limit=2)] == ids[:2]
+    assert [i.id for i in desk.review_items(limit=2, offset=2)] == ids[2:4]
+    assert [i.id for i in desk.review_items(limit=2, offset=4)] == ids[4:]
+    desk.dismiss_review(ids[0])
+    assert (desk.count_reviews(), desk.count_reviews("dismissed"), desk.count_reviews("all")) \
+        == (4, 1, 5)
+    with pytest.raises(ValueError, match="unknown status"):
+        desk.count_reviews("closed")

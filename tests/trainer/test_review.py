@@ -16,7 +16,7 @@ from bot.desk.db import PROJECT_ROOT
 from bot.desk.reviews import ReviewError
 from bot.trainer.data_checks import check_duplicates
 from bot.trainer.nlu_data import load_examples
-from bot.trainer.review import assign
+from bot.trainer.review import assign, assignable_intents, nearest_faq
 
 
 @pytest.fixture
@@ -122,6 +122,29 @@ def test_assign_refuses_what_would_break_the_data(desk: Desk, project: Path) -> 
     assert {p: p.read_bytes() for p in data.rglob("*.yml")} == before
     with pytest.raises(ReviewError, match="already assigned"):
         assign(desk, done.item.id, "greet", data_dir=data)
+
+
+def test_what_an_item_may_be_labelled_as(project: Path) -> None:
+    examples = load_examples(project / "data", project)
+    intents = assignable_intents(examples, project / "domain")
+    assert "report_account_hacked" in intents and "faq/why_suspended" in intents
+    assert "faq" not in intents  # a retrieval intent is named by its topic
+    assert not [i for i in intents if i.startswith("EXTERNAL_")]
+    assert intents == sorted(intents)
+
+
+def test_the_nearest_faq_topic_is_the_most_alike_example_in_the_language(
+    project: Path,
+) -> None:
+    examples = load_examples(project / "data", project)
+    [en] = [ex for ex in examples if ex.label == "faq/why_suspended" and ex.language == "en"][:1]
+    near = nearest_faq(en.text + "??", "en", examples)
+    assert near is not None and near.topic == "faq/why_suspended" and near.similarity > 0.8
+    assert near.example == en.text
+    sv = [ex for ex in examples if ex.label.startswith("faq/") and ex.language == "sv"][0]
+    assert nearest_faq(sv.text, "sv", examples).topic == sv.label  # type: ignore[union-attr]
+    assert nearest_faq("zzzz qqqq", "en", examples) is None  # shares no trigram
+    assert nearest_faq(en.text, "fi", examples) is None  # no FAQ in that language
 
 
 def test_user_text_never_becomes_entity_markup(desk: Desk, project: Path) -> None:
