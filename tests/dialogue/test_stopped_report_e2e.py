@@ -21,6 +21,7 @@ def test_an_angry_stop_in_a_hacked_account_report_files_it_on_yes(stack):
     assert _tickets(stack, user) == []
     filed = say(stack, user, "yes")
     assert any("SB-" in r and "urgent" in r for r in filed), filed
+    assert not any("not sure I understood" in r for r in filed), filed  # nothing after it
     [ticket] = _tickets(stack, user)
     assert ticket["category"] == "account_hacked"
     assert ticket["fields"]["incident_time"] == "not provided"
@@ -34,6 +35,7 @@ def test_svenska_nej_slapper_det_stoppade_arendet(stack):
     assert any("inte skickat än" in r for r in offered), offered
     dropped = say(stack, user, "nej")
     assert any("Inget har skickats" in r for r in dropped), dropped
+    assert len(dropped) == 1, dropped
     assert _tickets(stack, user) == []
     # The next report starts clean: no offer is left over.
     say(stack, user, "hej")
