@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.desk import Desk, make_engine
-from tests.support.chat import Page
+from tests.support.chat import Page, post
 from tests.support.live import say, supportbot, token_for
 
 DECIDED = "Update on "  # utter_decision_* in English
@@ -110,3 +110,15 @@ def test_closed_page_hears_the_decision_when_it_connects(stack, desk):
     assert told(desk, ticket_id) == 1
     again = asyncio.run(visit("hello again"))
     assert not any(DECIDED in text for text in again), again
+
+
+def test_the_push_is_for_agents_tools_only(stack):
+    body = b'{"sender": "acct-told-rest"}'
+    assert post(stack, body, path="/webhooks/socketio/push")[0] == 401
+    assert post(stack, body, token="wrong", path="/webhooks/socketio/push")[0] == 401
+    status, answer = post(stack, b'{"sender": ""}', token=stack.env["SUPPORTBOT_RASA_TOKEN"],
+                          path="/webhooks/socketio/push")
+    assert (status, answer) == (400, {"error": "sender_invalid"})
+    status, answer = post(stack, body, token=stack.env["SUPPORTBOT_RASA_TOKEN"],
+                          path="/webhooks/socketio/push")
+    assert status == 200 and answer["delivered"] is False  # no page open
