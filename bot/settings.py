@@ -246,6 +246,9 @@ class ConsoleSettings:
     throttle_storage: str = setting(
         "SUPPORTBOT_CONSOLE_THROTTLE_STORAGE", "memory://",
         "where those counts live; `redis://host:6379` shares them between consoles")
+    queue_page_size: int = setting(
+        "SUPPORTBOT_CONSOLE_QUEUE_PAGE_SIZE", 50,
+        "tickets per page of the console's queue (at most 200)", check=positive)
 
 
 def command_line(value: str) -> str | None:

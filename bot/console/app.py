@@ -18,7 +18,15 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.alerts.worker import AlertWorker
-from bot.console import auth, csrf, filters, live, views
+from bot.console import (
+    account_pages,
+    agent_pages,
+    auth,
+    csrf,
+    filters,
+    live,
+    views,
+)
 from bot.console.headers import NO_STORE, SECURITY_HEADERS
 from bot.console.request_context import live_agent, run_sync, set_session
 from bot.console.sessions import SessionStore
@@ -30,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 PUBLIC_PATHS = ("/login", "/static/")
+RESET_PATHS = ("/password", "/logout", "/static/")
 # The largest form is a ticket note (10,000 characters, up to 9 bytes each once
 # URL-encoded) and a few fields; anything bigger is refused before it is read.
 MAX_BODY_BYTES = 128 * 1024
@@ -79,6 +88,8 @@ def create_app(
 
     views.register(app)
     live.register(app)
+    agent_pages.register(app)
+    account_pages.register(app)
     if alerts is not None:
         # The console is the one long-running process every deployment has, on the desk,
         # once: it sends the alerts too (bot/alerts; `python -m bot.alerts` instead).
@@ -144,6 +155,12 @@ async def _load_session(request: Request) -> HTTPResponse | None:
         if request.path.startswith("/api/"):
             return response.json({"error": "sign in first"}, status=401)
         return response.redirect("/login")
+    if (request.ctx.agent is not None and request.ctx.agent.must_change_password
+            and not request.path.startswith(RESET_PATHS)):
+        # A one-time password from a lead's reset opens only the page that replaces it.
+        if request.path.startswith("/api/"):
+            return response.json({"error": "set a new password first"}, status=403)
+        return response.redirect(account_pages.PASSWORD_PATH)
     return None
 
 

@@ -25,7 +25,8 @@ from sanic.response import HTTPResponse
 
 from bot.console.filters import label
 from bot.console.request_context import live_agent, run_sync
-from bot.console.views import _queue_filters
+from bot.console.texts import language_of, template_words
+from bot.console.views import page_link, queue_query
 from bot.desk.change_service import QueueMark, WaitingTicket
 from bot.desk.clock import utc_now
 from bot.logs import log_event
@@ -115,11 +116,14 @@ def sse(event: str | None, data: Any = None, *, comment: str | None = None) -> s
     return f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
 
 
-async def _table(request: Request, filters: dict[str, str | None]) -> dict[str, Any]:
-    tickets = await run_sync(request.app.ctx.desk.list_queue, **filters)
+async def _table(request: Request, filters: dict[str, Any]) -> dict[str, Any]:
+    """The page of the queue the agent is looking at (same filters, search and page)."""
+    found = await run_sync(request.app.ctx.desk.queue_page, **filters)
+    words = template_words(language_of(request.ctx.agent, None))
     html = request.app.ctx.templates.get_template("_queue_table.html").render(
-        tickets=tickets, now=utc_now())
-    return {"html": html, "count": len(tickets)}
+        **words, tickets=found.tickets, found=found, filters=filters, page_link=page_link,
+        now=utc_now())
+    return {"html": html, "count": len(found.tickets), "total": found.total}
 
 
 def _urgent(ticket: WaitingTicket) -> dict[str, str]:
@@ -132,7 +136,7 @@ async def queue_stream(request: Request) -> HTTPResponse | None:
     signed in (401); the heartbeat keeps checking."""
     app, agent = request.app, request.ctx.agent
     token = request.ctx.session.get("sid")
-    filters = _queue_filters(request)
+    filters = queue_query(request)
     heartbeat = get_settings().alerts.heartbeat_seconds
     queue = app.ctx.feed.subscribe()
     log_event(logger, "live_queue_opened", account=agent.name,

@@ -13,7 +13,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.console import csrf
+from bot.console import csrf, texts
 from bot.desk.records import AgentInfo
 
 
@@ -31,9 +31,20 @@ def csrf_token(request: Request) -> str:
     return token
 
 
+def words(request: Request) -> dict[str, Any]:
+    """The template words (`_`, `lang`, …) in the language of the request's agent."""
+    return texts.template_words(
+        texts.language_of(request.ctx.agent, request.headers.get("accept-language")))
+
+
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTTPResponse:
     page = request.app.ctx.templates.get_template(template)
+    language = words(request)
+    for key in ("message", "error", "problem"):  # banner texts are marked, stored English
+        if isinstance(context.get(key), str):
+            context[key] = language["_"](context[key])
     body = page.render(
+        **language,
         agent=request.ctx.agent,
         csrf_field=csrf.FIELD,
         csrf_token=csrf_token(request),

@@ -12,14 +12,16 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import macros
-from bot.console import auth, banners, csrf
+from bot.console import auth, banners, csrf, resolutions, roles
 from bot.console.banners import Refusal, error_key
-from bot.console.request_context import render, run_sync, set_session
+from bot.console.request_context import render, run_sync, set_session, words
+from bot.console.texts import N_
 from bot.desk import CATEGORIES, DeskError, TicketNotFound, format_ticket_ref, parse_ticket_ref
 from bot.desk.clock import utc_now
 from bot.desk.models import SUSPENSION_CATEGORIES, TICKET_STATUSES
 from bot.desk.records import to_plain
 from bot.logs import log_event
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +38,7 @@ def register(app: Sanic) -> None:
     app.add_route(logout, "/logout", methods=["POST"])
     app.add_route(queue_page, "/queue", methods=["GET"])
     app.add_route(queue_api, "/api/queue", methods=["GET"])
+    app.add_route(claim_next, "/queue/claim-next", methods=["POST"])
     app.add_route(ticket_page, "/tickets/<ref>", methods=["GET"])
     app.add_route(ticket_action, "/tickets/<ref>/<action>", methods=["POST"])
     app.add_route(suspensions_page, "/suspensions", methods=["GET"])
@@ -87,8 +90,8 @@ async def login_page(request: Request) -> HTTPResponse:
     return render(request, "login.html", error=None)
 
 
-WRONG_PASSWORD = "Wrong name or password."
-TOO_MANY_ATTEMPTS = (
+WRONG_PASSWORD = N_("Wrong name or password.")
+TOO_MANY_ATTEMPTS = N_(
     "Too many sign-in attempts for this account or from this address. "
     "Sign-in is paused: try again in {minutes} minutes."
 )
@@ -104,7 +107,8 @@ async def login(request: Request) -> HTTPResponse:
                   address=address, reason=f"{verdict.locked}_locked",
                   retry_after_s=verdict.retry_after_s)
         page = render(request, "login.html", status=429,
-                      error=TOO_MANY_ATTEMPTS.format(minutes=-(-verdict.retry_after_s // 60)))
+                      error=words(request)["_"](TOO_MANY_ATTEMPTS).format(
+                          minutes=-(-verdict.retry_after_s // 60)))
         page.headers["Retry-After"] = str(verdict.retry_after_s)
         return page
     found = await run_sync(desk_of(request).agent_credentials, name) if name else None
@@ -122,7 +126,7 @@ async def login(request: Request) -> HTTPResponse:
     log_event(logger, "console_signin", account=agent.name, address=address)
     # A fresh session (and CSRF token) at sign-in: nothing carries over from before.
     set_session(request, {"agent": agent.name, "sid": token, "csrf": csrf.new_token()})
-    return response.redirect("/queue")
+    return response.redirect("/password" if agent.must_change_password else "/queue")
 
 
 async def logout(request: Request) -> HTTPResponse:
@@ -150,13 +154,34 @@ def _queue_filters(request: Request) -> dict[str, str | None]:
     return {"status": status, "category": category, "assignee": assignee}
 
 
+def queue_query(request: Request) -> dict[str, Any]:
+    """The filters, the search (a ticket number or an account id) and the page asked for."""
+    try:
+        page = max(1, min(int(request.args.get("page") or 1), 100_000))
+    except ValueError:
+        page = 1
+    search = (request.args.get("q") or "").strip()[:255] or None
+    return {**_queue_filters(request), "search": search, "page": page,
+            "page_size": get_settings().console.queue_page_size}
+
+
+def page_link(filters: dict[str, Any], page: int) -> str:
+    kept = {k: v for k, v in filters.items()
+            if k in ("status", "category", "assignee") and v}
+    if filters.get("search"):
+        kept["q"] = filters["search"]
+    return "/queue?" + urlencode({**kept, "page": page})
+
+
 async def queue_page(request: Request) -> HTTPResponse:
-    filters = _queue_filters(request)
-    tickets = await run_sync(desk_of(request).list_queue, **filters)
+    filters = queue_query(request)
+    found = await run_sync(desk_of(request).queue_page, **filters)
     return render(
         request,
         "queue.html",
-        tickets=tickets,
+        tickets=found.tickets,
+        found=found,
+        page_link=page_link,
         filters=filters,
         statuses=TICKET_STATUSES,
         categories=CATEGORIES,
@@ -166,8 +191,25 @@ async def queue_page(request: Request) -> HTTPResponse:
 
 
 async def queue_api(request: Request) -> HTTPResponse:
-    tickets = await run_sync(desk_of(request).list_queue, **_queue_filters(request))
-    return response.json(to_plain(tickets))
+    """One page of tickets; X-Total-Count and X-Pages say how many there are."""
+    found = await run_sync(desk_of(request).queue_page, **queue_query(request))
+    return response.json(to_plain(found.tickets), headers={
+        "X-Total-Count": str(found.total), "X-Page": str(found.page),
+        "X-Pages": str(found.pages)})
+
+
+async def claim_next(request: Request) -> HTTPResponse:
+    """Take the most pressing unclaimed open ticket (priority, then response due time);
+    two agents pressing at once get different tickets (bot/desk/queue.py)."""
+    agent = request.ctx.agent.name
+    try:
+        ticket = await run_sync(desk_of(request).claim_next, agent)
+    except (DeskError, ValueError) as exc:
+        return refused("/queue", exc)
+    if ticket is None:
+        return flash_redirect("/queue", "queue_empty", error=True)
+    log_event(logger, "console_claim_next", account=agent, ticket=ticket.reference)
+    return flash_redirect(f"/tickets/{ticket.reference}", "claimed")
 
 
 # -- ticket ----------------------------------------------------------------------------
@@ -189,6 +231,11 @@ async def ticket_page(request: Request, ref: str) -> HTTPResponse:
     return render(
         request,
         "ticket.html",
+        can_decide=resolutions.can_decide(ticket, suspension),
+        resolutions=resolutions.resolutions_for(ticket),
+        reassign_to=(
+            [a for a in await run_sync(desk.list_agents) if not a.disabled]
+            if roles.is_lead(request.ctx.agent) and ticket.assignee else []),
         abuse_evidence=abuse,
         abuse_limit=ABUSE_LIMIT,
         flagged_ids={e.message_id for e in abuse if e.message_id},
@@ -237,6 +284,10 @@ async def ticket_action(request: Request, ref: str, action: str) -> HTTPResponse
                 t = await run_sync(desk.set_status, ticket_id, status, agent)
             key = f"status_{t.status}"
         elif action == "decide":
+            detail = await run_sync(desk.get_ticket, ticket_id)
+            suspension = await run_sync(desk.active_suspension, detail.ticket.user_id)
+            if not resolutions.can_decide(detail.ticket, suspension):
+                raise Refusal("decision_not_applicable")
             outcome = DECISIONS.get(form(request, "decision", 16))
             if outcome is None:
                 raise Refusal("choose_decision")
@@ -247,6 +298,19 @@ async def ticket_action(request: Request, ref: str, action: str) -> HTTPResponse
                                form(request, "reason", 64) or None)
             await _notify(request, t.user_id)
             key = "appeal_lifted" if outcome == "lifted" else "appeal_upheld"
+        elif action == "resolve":
+            ticket = (await run_sync(desk.get_ticket, ticket_id)).ticket
+            chosen = resolutions.find(ticket, form(request, "resolution", 32))
+            if chosen is None:
+                raise Refusal("choose_resolution")
+            note = form(request, "note")
+            t = await run_sync(
+                desk.resolve, ticket_id, "resolved",
+                f"{chosen.label}: {note}" if note else chosen.label, agent, None,
+                _told_reason(form(request, "reason", 64), chosen.reason),
+            )
+            await _notify(request, t.user_id)
+            key = "resolved"
         elif action == "ask":
             # The user never chats with staff: one question, through the bot.
             text, macro = form(request, "question"), form(request, "macro", 64)
@@ -262,6 +326,14 @@ async def ticket_action(request: Request, ref: str, action: str) -> HTTPResponse
     except (DeskError, ValueError, Refusal) as exc:
         return refused(page, exc)
     return flash_redirect(page, key)
+
+
+def _told_reason(picked: str, fitting: str | None) -> str | None:
+    """The reason macro the user hears: the agent's pick, "-" for none, else the one
+    that fits the resolution."""
+    if picked == "-":
+        return None
+    return picked or fitting
 
 
 async def _notify(request: Request, user_id: str) -> None:

@@ -1,0 +1,91 @@
+"""The console's words in the agent's language (English or Swedish), from a gettext
+catalogue read with Babel, as the chat page does (bot/channels/page_texts.py).
+
+English is the message id; Swedish is bot/console/locale/sv/LC_MESSAGES/console.po.
+Templates call `_("…")`; banners, labels and resolutions mark theirs with `N_`. After
+changing a text:
+
+    .venv/bin/pybabel extract -F bot/console/locale/babel.cfg \\
+        -o bot/console/locale/console.pot bot/console
+    .venv/bin/pybabel update -D console -i bot/console/locale/console.pot \\
+        -d bot/console/locale
+
+tests/console/test_texts.py fails while a text has no Swedish translation.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from bot.channels.page_texts import browser_language
+from bot.i18n import LANGUAGES
+
+LOCALE = Path(__file__).with_name("locale")
+DOMAIN = "console"
+DEFAULT = "en"
+LANGUAGE_NAMES = {"en": "English", "sv": "Svenska"}  # each in its own language
+
+
+def N_(text: str) -> str:  # noqa: N802 - gettext's name for "mark, translate later"
+    return text
+
+
+# Words the filters and the desk's values become (`label`): statuses, categories,
+# priorities, outcomes and history kinds, as agents read them.
+LABELS = (
+    N_("open"), N_("claimed"), N_("pending user"), N_("resolved"),
+    N_("account hacked"), N_("missing withdrawal"), N_("missing deposit"),
+    N_("impersonation"), N_("wrongful suspension"), N_("human handoff"),
+    N_("urgent"), N_("high"), N_("normal"),
+    N_("upheld"), N_("lifted"), N_("chat suspended"),
+    N_("threats"), N_("unreasonable demands"), N_("personal insults"),
+    N_("discrimination"), N_("unfounded accusations"), N_("derogatory remarks"),
+    N_("rudeness"),
+    N_("created"), N_("report attached"), N_("released"), N_("note"),
+    N_("status changed"), N_("reassigned"), N_("question asked"), N_("answered"),
+    N_("closed by suspension"), N_("replaced"), N_("suspended"),
+    N_("agent"), N_("lead"),
+)
+
+
+# Texts the views pass to error.html and the login form.
+PROBLEMS = (
+    N_("There is no such ticket."), N_("Unknown action."), N_("Only a lead can do this."),
+    N_("Forbidden"), N_("Not found"),
+)
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def translations(language: str) -> NullTranslations:
+    """gettext translations for `language`; English (and anything else) as written."""
+    po = LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if language == DEFAULT or language not in LANGUAGES or not po.is_file():
+        return NullTranslations()
+    with po.open("rb") as source:
+        catalog = read_po(source, locale=language, domain=DOMAIN)
+    compiled = io.BytesIO()  # the .po is the one file kept; no compiled .mo to go stale
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def language_of(agent: Any, accept_language: str | None) -> str:
+    """The signed-in agent's choice; before sign-in, the browser's."""
+    chosen = getattr(agent, "language", None)
+    if chosen in LANGUAGES:
+        return chosen
+    return browser_language(accept_language) or DEFAULT
+
+
+def template_words(language: str) -> dict[str, Any]:
+    """What a template needs to speak `language`: `_`, `ngettext`, `lang`."""
+    found = translations(language)
+    return {"_": found.gettext, "ngettext": found.ngettext, "lang": language,
+            "language_names": LANGUAGE_NAMES}
