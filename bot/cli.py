@@ -187,6 +187,11 @@ def cmd_queue_claim_next(desk: Desk, args: argparse.Namespace) -> tuple[Any, str
     return t, f"{t.reference} ({t.priority}, {t.category}) claimed by {clean(t.assignee)}."
 
 
+def cmd_queue_reassign(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
+    t = desk.reassign(args.id, args.to, args.agent)
+    return t, f"{t.reference} is now held by {clean(t.assignee)}."
+
+
 def cmd_queue_resolve(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
     t = desk.resolve(args.id, args.outcome, args.note, args.agent, reason=args.reason)
     text = f"{t.reference} resolved by {clean(t.assignee)}: {t.outcome}."
@@ -293,6 +298,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(q_commands, "claim-next", cmd_queue_claim_next,
                 "take the most urgent, oldest open unassigned ticket")
     p.add_argument("--agent", required=True)
+    p = command(q_commands, "reassign", cmd_queue_reassign,
+                "give a held ticket to another agent (a lead's move)")
+    p.add_argument("id", metavar="ID", type=_ticket_id, help="42 or SB-00042")
+    p.add_argument("--to", required=True, metavar="AGENT")
+    p.add_argument("--agent", default=operator_name(), help=agent_help)
     p = command(q_commands, "resolve", cmd_queue_resolve, "close a ticket")
     p.add_argument("id", metavar="ID", type=_ticket_id, help="42 or SB-00042")
     p.add_argument("--outcome", choices=OUTCOMES, required=True)

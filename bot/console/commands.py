@@ -1,4 +1,5 @@
-"""`supportbot agent add|password|signout|trainer NAME` and `supportbot console`.
+"""`supportbot agent add|password|signout|trainer|list|disable|reset|role|language` and
+`supportbot console`.
 
 Registered into bot/cli.py's parser; handlers follow its (desk, args) -> (data, text) shape.
 Sanic is imported only when the console starts, so other commands stay fast.
@@ -16,6 +17,7 @@ from typing import Any
 from bot.desk import Desk
 from bot.desk.db import PROJECT_ROOT
 from bot.desk.models import AGENT_ROLES
+from bot.i18n import LANGUAGES
 
 
 def read_password(args: argparse.Namespace) -> str:
@@ -76,6 +78,51 @@ def cmd_agent_signout(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
     )
 
 
+def cmd_agent_list(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
+    agents = desk.list_agents()
+    lines = [
+        f"{a.name:<20} {a.role:<6} {'trainer' if a.trainer else '':<8} {a.language:<3} "
+        + ("disabled" if a.disabled else "must set a new password"
+           if a.must_change_password else "active")
+        for a in agents
+    ]
+    return agents, "\n".join(lines) or "No agents."
+
+
+def cmd_agent_disable(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
+    """Refuse sign-in and end every session at once (`--enable` undoes it)."""
+    info = desk.set_agent_disabled(args.name, not args.enable)
+    if info.disabled:
+        return info, f"{info.name} is disabled; their console sessions have ended."
+    return info, f"{info.name} can sign in again."
+
+
+def cmd_agent_reset(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
+    """A one-time password, printed once, to be replaced at the next sign-in."""
+    import secrets
+
+    from bot.console.agent_pages import ONE_TIME_PASSWORD_BYTES
+    from bot.console.auth import hash_password
+
+    once = secrets.token_urlsafe(ONE_TIME_PASSWORD_BYTES)
+    info = desk.reset_agent_password(args.name, hash_password(once))
+    return (
+        {"agent": info.name, "one_time_password": once},
+        f"One-time password for {info.name}: {once}\n"
+        "It must be replaced at the next sign-in; their sessions have ended.",
+    )
+
+
+def cmd_agent_role(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
+    info = desk.set_agent_role(args.name, args.role)
+    return info, f"{info.name} is now {'a lead' if info.role == 'lead' else 'an agent'}."
+
+
+def cmd_agent_language(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
+    info = desk.set_agent_language(args.name, args.language)
+    return info, f"The console speaks {info.language} to {info.name}."
+
+
 def _log_to_stderr() -> None:
     """Operators read the console's structured lines (sign-ins, refusals) on stderr."""
     root = logging.getLogger()
@@ -122,6 +169,21 @@ def register(commands: Any, command: Any) -> None:
     p = command(agent_commands, "signout", cmd_agent_signout,
                 "end every console session of an agent")
     p.add_argument("name", metavar="NAME")
+    command(agent_commands, "list", cmd_agent_list, "console accounts and their state")
+    p = command(agent_commands, "disable", cmd_agent_disable,
+                "refuse sign-in and end the agent's sessions at once")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--enable", action="store_true", help="let the agent sign in again")
+    p = command(agent_commands, "reset", cmd_agent_reset,
+                "print a one-time password the agent must replace at sign-in")
+    p.add_argument("name", metavar="NAME")
+    p = command(agent_commands, "role", cmd_agent_role, "make an agent a lead or back")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("role", choices=AGENT_ROLES)
+    p = command(agent_commands, "language", cmd_agent_language,
+                "the console's language for an agent")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("language", choices=LANGUAGES)
     p = command(commands, "console", cmd_console, "start the agent console (web)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
