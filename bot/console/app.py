@@ -25,6 +25,7 @@ from bot.console import (
     csrf,
     filters,
     live,
+    training,
     views,
 )
 from bot.console.headers import NO_STORE, SECURITY_HEADERS
@@ -90,6 +91,7 @@ def create_app(
     live.register(app)
     agent_pages.register(app)
     account_pages.register(app)
+    training.register(app)
     if alerts is not None:
         # The console is the one long-running process every deployment has, on the desk,
         # once: it sends the alerts too (bot/alerts; `python -m bot.alerts` instead).

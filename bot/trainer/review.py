@@ -117,19 +117,33 @@ class Nearest:
     example: str  # the training example it is closest to
 
 
+class FaqIndex:
+    """The FAQ's examples by language, their trigrams computed once, to find the topic
+    nearest to a message."""
+
+    def __init__(self, examples: list[Example]) -> None:
+        self._examples: dict[str, list[tuple[Example, frozenset[str]]]] = {}
+        for ex in examples:
+            if ex.label.startswith(f"{RETRIEVAL_INTENT}/"):
+                grams = trigrams(normalise(ex.text))
+                self._examples.setdefault(ex.language, []).append((ex, grams))
+
+    def nearest(self, text: str, language: str) -> Nearest | None:
+        """The FAQ topic whose example in `language` is most like `text`, by the
+        similarity `supportbot validate` flags near-duplicates with; None when no
+        example shares a trigram with it (or the language has no FAQ)."""
+        grams = trigrams(normalise(text))
+        best: Nearest | None = None
+        for ex, example_grams in self._examples.get(language, []):
+            score = jaccard(grams, example_grams)
+            if score > 0 and (best is None or score > best.similarity):
+                best = Nearest(ex.label, score, ex.text)
+        return best
+
+
 def nearest_faq(text: str, language: str, examples: list[Example]) -> Nearest | None:
-    """The FAQ topic whose example in `language` is most like `text`, by the similarity
-    `supportbot validate` flags near-duplicates with; None when no example shares a
-    trigram with it (or the language has no FAQ)."""
-    grams = trigrams(normalise(text))
-    best: Nearest | None = None
-    for ex in examples:
-        if ex.language != language or not ex.label.startswith(f"{RETRIEVAL_INTENT}/"):
-            continue
-        score = jaccard(grams, trigrams(normalise(ex.text)))
-        if score > 0 and (best is None or score > best.similarity):
-            best = Nearest(ex.label, score, ex.text)
-    return best
+    """FaqIndex(examples).nearest(text, language), for one message."""
+    return FaqIndex(examples).nearest(text, language)
 
 
 def _relative(path: Path, root: Path) -> str:

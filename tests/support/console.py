@@ -81,8 +81,8 @@ class Console:
     desk: Desk
     process: subprocess.Popen
 
-    def add_agent(self, name: str, role: str = "agent") -> None:
-        self.desk.add_agent(name, role, hash_password(PASSWORD))
+    def add_agent(self, name: str, role: str = "agent", *, trainer: bool = False) -> None:
+        self.desk.add_agent(name, role, hash_password(PASSWORD), trainer=trainer)
 
 
 class RasaStub:

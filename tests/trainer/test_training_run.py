@@ -10,19 +10,11 @@ import pytest
 
 from bot.settings import Settings
 from bot.trainer.training_run import TrainingRunning, TrainingRuns
-
-PROGRESS = (
-    "import os, sys, time\n"
-    "open('runs.txt', 'a').write(f'{os.getpid()}\\n')\n"
-    "for epoch in range(1, 4):\n"
-    "    print(f'Epochs: {epoch}/3', flush=True)\n"
-    "    time.sleep(float(sys.argv[1]))\n"
-    "sys.exit(int(sys.argv[2]))\n"
-)
+from tests.support.training import progress_command
 
 
 def runs(project: Path, pause: float = 0.3, exit_code: int = 0) -> TrainingRuns:
-    return TrainingRuns(project, [sys.executable, "-c", PROGRESS, str(pause), str(exit_code)])
+    return TrainingRuns(project, progress_command(pause, exit_code))
 
 
 def test_the_default_command_is_the_makefiles_train_quick() -> None:
