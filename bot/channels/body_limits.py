@@ -49,11 +49,6 @@ class BodyLimits:
         # A message the channel would accept must fit in a body the server accepts.
         return cls(body_bytes=max(settings.max_body_bytes, message), message_bytes=message)
 
-    @classmethod
-    def from_env(cls) -> BodyLimits:
-        """The process's limits; the name bot/scaleout/balancer.py still calls."""
-        return cls.from_settings()
-
 
 def content_length(headers: Mapping[str, str]) -> int | None:
     """The declared body length, None when absent or not a number."""
