@@ -42,6 +42,8 @@ def cmd_agent_add(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
 
 def cmd_agent_trainer(desk: Desk, args: argparse.Namespace) -> tuple[Any, str]:
     """Give (or with --off take) the trainer role: the console's Training page."""
+    if desk.get_agent(args.name) is None:
+        raise ValueError(f"no agent {args.name}")
     info = desk.set_agent_trainer(args.name, not args.off)
     if info.trainer:
         return info, f"{info.name} is a trainer: the console shows them the Training page."

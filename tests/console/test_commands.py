@@ -1,50 +1,35 @@
-"""`supportbot agent list|disable|reset|role|language` and `supportbot queue reassign`."""
+"""`supportbot agent add --trainer` and `supportbot agent trainer NAME [--off]`."""
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 
-import pytest
-
-from bot.console.auth import hash_password, verify_password
-from bot.desk import Desk, make_engine, migrate
-from tests.support.cli import run_cli, run_cli_json
+from bot.cli import main
+from bot.desk import Desk, make_engine
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'desk.db'}"
-    migrate(url)
-    desk = Desk(make_engine(url))
-    desk.add_agent("ann", "agent", hash_password("ann's password"))
-    desk.add_agent("bo", "agent", hash_password("bo's password"))
-    desk.engine.dispose()
-    return url
-
-
-def test_agent_management_commands(capsys: pytest.CaptureFixture, db: str) -> None:
-    code, out, _ = run_cli(capsys, db, "agent", "disable", "ann")
-    assert code == 0 and "disabled" in out
-    listed = run_cli_json(capsys, db, "agent", "list")
-    assert [(a["name"], a["disabled"]) for a in listed] == [("ann", True), ("bo", False)]
-    run_cli(capsys, db, "agent", "disable", "ann", "--enable")
-    reset = run_cli_json(capsys, db, "agent", "reset", "bo")
-    desk = Desk(make_engine(db))
+def test_the_trainer_role_from_the_command_line(tmp_path: Path, capsys, monkeypatch) -> None:
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setattr("sys.stdin", io.StringIO("a good password\n"))
+    assert main(["--db", db, "agent", "add", "lena", "--role", "lead", "--trainer",
+                 "--password-stdin"]) == 0
+    assert "lena (lead, trainer)" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO("a good password\n"))
+    assert main(["--db", db, "agent", "add", "ann", "--password-stdin"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "agent", "trainer", "ann", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["trainer"] is True
+    assert main(["--db", db, "agent", "trainer", "lena", "--off"]) == 0
+    assert "no longer a trainer" in capsys.readouterr().out
+    assert main(["--db", db, "agent", "trainer", "nobody"]) == 1
+    assert "no agent nobody" in capsys.readouterr().err
+    engine = make_engine(db)
     try:
-        info, stored = desk.agent_credentials("bo")
-        assert info.must_change_password
-        assert verify_password(stored, reset["one_time_password"])
-        assert not desk.get_agent("ann").disabled
-        run_cli(capsys, db, "agent", "role", "ann", "lead")
-        run_cli(capsys, db, "agent", "language", "ann", "sv")
-        assert (desk.get_agent("ann").role, desk.get_agent("ann").language) == ("lead", "sv")
-        ticket = desk.file_report("acct-1", "missing_deposit", {}, "k1").ticket
-        desk.claim(ticket.id, "ann")
-        code, out, _ = run_cli(capsys, db, "queue", "reassign", ticket.reference, "--to", "bo",
-                               "--agent", "ann")
-        assert code == 0 and "held by bo" in out
-        assert desk.get_ticket(ticket.id).events[-1].kind == "reassigned"
-        code, _, err = run_cli(capsys, db, "agent", "disable", "nobody")
-        assert code != 0 and "no agent nobody" in err
+        desk = Desk(engine)
+        lena, ann = desk.get_agent("lena"), desk.get_agent("ann")
+        assert lena and ann
+        assert (lena.role, lena.trainer, ann.role, ann.trainer) == ("lead", False, "agent", True)
     finally:
-        desk.engine.dispose()
+        engine.dispose()
