@@ -18,7 +18,8 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.console.request_context import render, run_sync
+from bot.console.request_context import render, run_sync, words
+from bot.console.texts import N_
 from bot.desk.reviews import ReviewError, ReviewInfo, ReviewItemNotFound
 from bot.logs import log_event
 from bot.settings import ROOT, get_settings
@@ -30,18 +31,23 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 
+# Banners by key, as in bot/console/banners.py (render translates them).
 OK = {
-    "labelled": "Labelled: the message is a training example now. Train to use it.",
-    "already_example": "That intent already had this example; the item is closed.",
-    "dismissed": "Dismissed: the message stays out of the training data.",
-    "training_started": "Training started. Its progress is shown below; you need not wait.",
+    "labelled": N_("Labelled: the message is a training example now. Train to use it."),
+    "already_example": N_("That intent already had this example; the item is closed."),
+    "dismissed": N_("Dismissed: the message stays out of the training data."),
+    "training_started": N_("Training started. Its progress is shown below; "
+                           "you need not wait."),
 }
 ERROR = {
-    "training_running": "A training is already running: this one was not started. "
-                        "Its progress is shown below.",
-    "intent_needed": "Choose an intent first.",
-    "item_gone": "That item is no longer in the inbox (another trainer may have closed it).",
+    "training_running": N_("A training is already running: this one was not started. "
+                           "Its progress is shown below."),
+    "intent_needed": N_("Choose an intent first."),
+    "item_gone": N_("That item is no longer in the inbox "
+                    "(another trainer may have closed it)."),
 }
+TRAINERS_ONLY = N_("This page is for trainers. Ask a lead for the role.")
+NOT_LABELLED = N_("Not labelled: %(reason)s.")
 
 Handler = Callable[..., Awaitable[HTTPResponse]]
 
@@ -68,8 +74,7 @@ def trainers_only(handler: Handler) -> Handler:
                       account=agent.name, path=request.path)
             if request.path.startswith("/api/"):
                 return response.json({"error": "trainers only"}, status=403)
-            return render(request, "error.html", status=403,
-                          problem="This page is for trainers. Ask a lead for the role.")
+            return render(request, "error.html", status=403, problem=TRAINERS_ONLY)
         return await handler(request, *args, **kwargs)
 
     return gated
@@ -186,7 +191,8 @@ async def label(request: Request, item_id: int) -> HTTPResponse:
         # The desk's own words (which intent, which file), never the user's text.
         log_event(logger, "console_label_refused", account=trainer, item=item_id,
                   intent=intent, detail=str(exc))
-        return await _page(request, status=409, error=f"Not labelled: {exc}.")
+        said = words(request)["_"](NOT_LABELLED) % {"reason": exc}
+        return await _page(request, status=409, error=said)
     log_event(logger, "console_labelled", account=trainer, item=item_id, intent=intent,
               file=done.file, line=done.line, added=done.added)
     return _back(page, ok="labelled" if done.added else "already_example")

@@ -193,3 +193,20 @@ def test_the_train_button_runs_one_training_in_the_background(
     assert (project / "var" / "train.log").read_text().startswith("Epochs: 1/3")
     page = client.get("/training").body
     assert "The last training succeeded." in page and "Epochs: 3/3" in page
+
+
+def test_a_swedish_trainer_reads_the_page_in_swedish(site: Console) -> None:
+    site.desk.add_agent("sven", "agent", site.desk.agent_credentials("tina")[1], trainer=True)
+    site.desk.set_agent_language("sven", "sv")
+    item = site.desk.record_review("vad är detta", "greet", 0.3, "sv", "acct-sv")
+    assert item
+    client = trainer(site, "sven")
+    page = client.get("/training").body
+    assert '<html lang="sv">' in page and "Granskningsinkorg" in page
+    assert "Märk som greet" in page and 'lang="sv">vad är detta<' in page
+    refused = client.submit(f"/training/reviews/{item.id}/label", {"intent": "no_such"},
+                            page="/training")
+    assert refused.status == 409 and "Inte märkt: unknown intent" in refused.body
+    started = client.get("/training?ok=training_started").body
+    assert "Träningen har startat" in started
+    site.desk.dismiss_review(item.id)

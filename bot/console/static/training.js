@@ -9,18 +9,15 @@
   const state = document.getElementById("training-state");
   const elapsed = document.getElementById("training-elapsed");
   const log = document.getElementById("training-log");
-  const words = {
-    running: () => "Training…",
-    succeeded: () => "The last training succeeded.",
-    failed: (s) => `The last training failed (exit code ${s.returncode}).`,
-    unknown: () => "The last training's console stopped before it ended; see its output.",
-    idle: () => "No training yet.",
-  };
+  // The page's words, in the agent's language, from data-text-* attributes.
+  const say = (key, status) =>
+    (box.dataset[`text${key[0].toUpperCase()}${key.slice(1)}`] || "")
+      .replace("%(code)s", status ? String(status.returncode) : "");
 
   function show(status) {
     box.dataset.state = status.state;
     box.className = `training state-${status.state}`;
-    const text = (words[status.state] || words.unknown)(status);
+    const text = say(status.state, status) || say("unknown", status);
     if (state.textContent !== text) state.textContent = text;
     if (elapsed && status.elapsed_s !== null) {
       elapsed.textContent = `${Math.round(status.elapsed_s)} s`;
@@ -36,7 +33,7 @@
     try {
       const reply = await fetch("/api/training/status", { credentials: "same-origin" });
       if (reply.status === 401) {
-        state.textContent = "Signed out: sign in again to follow the training.";
+        state.textContent = say("signedOut");
         return;
       }
       if (reply.ok) {
