@@ -25,7 +25,7 @@ from sanic.response import HTTPResponse
 
 from bot.console.filters import label
 from bot.console.request_context import live_agent, run_sync
-from bot.console.texts import language_of, template_words
+from bot.console.texts import language_of, template_words, translations
 from bot.console.views import page_link, queue_query
 from bot.desk.change_service import QueueMark, WaitingTicket
 from bot.desk.clock import utc_now
@@ -126,9 +126,10 @@ async def _table(request: Request, filters: dict[str, Any]) -> dict[str, Any]:
     return {"html": html, "count": len(found.tickets), "total": found.total}
 
 
-def _urgent(ticket: WaitingTicket) -> dict[str, str]:
+def _urgent(ticket: WaitingTicket, language: str) -> dict[str, str]:
     return {"reference": ticket.reference, "category": ticket.category,
-            "label": label(ticket.category), "url": f"/tickets/{ticket.reference}"}
+            "label": translations(language).gettext(label(ticket.category)),
+            "url": f"/tickets/{ticket.reference}"}
 
 
 async def queue_stream(request: Request) -> HTTPResponse | None:
@@ -137,6 +138,7 @@ async def queue_stream(request: Request) -> HTTPResponse | None:
     app, agent = request.app, request.ctx.agent
     token = request.ctx.session.get("sid")
     filters = queue_query(request)
+    language = language_of(agent, None)
     heartbeat = get_settings().alerts.heartbeat_seconds
     queue = app.ctx.feed.subscribe()
     log_event(logger, "live_queue_opened", account=agent.name,
@@ -160,12 +162,12 @@ async def queue_stream(request: Request) -> HTTPResponse | None:
             if kind == CLOSED:
                 break
             if kind == "urgent":
-                await stream.send(sse("urgent", _urgent(item)))
+                await stream.send(sse("urgent", _urgent(item, language)))
                 continue
             while not queue.empty():  # a burst of changes: one table is enough
                 kind, item = queue.get_nowait()
                 if kind == "urgent":
-                    await stream.send(sse("urgent", _urgent(item)))
+                    await stream.send(sse("urgent", _urgent(item, language)))
                 elif kind == CLOSED:
                     return None
             await stream.send(sse("queue", await _table(request, filters)))

@@ -45,6 +45,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
             context[key] = language["_"](context[key])
     body = page.render(
         **language,
+        live_texts=texts.live_texts,
         agent=request.ctx.agent,
         csrf_field=csrf.FIELD,
         csrf_token=csrf_token(request),

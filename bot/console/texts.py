@@ -55,6 +55,25 @@ LABELS = (
 )
 
 
+# What queue_live.js writes itself, handed to it as JSON (the script holds no words);
+# {ref} and {label} are filled in by the script.
+LIVE_TEXTS = {
+    "live": N_("Live"),
+    "reconnecting": N_("Reconnecting…"),
+    "stopped": N_("Live updates stopped: reload the page."),
+    "signed_out": N_("Signed out: reload the page to sign in again."),
+    "alerts_on": N_("Alerts on"),
+    "blocked": N_("Notifications blocked in this browser's settings"),
+    "new_urgent": N_("New urgent ticket {ref}: {label}."),
+    "urgent_title": N_("Urgent ticket {ref}"),
+}
+
+
+def live_texts(language: str) -> dict[str, str]:
+    gettext = translations(language).gettext
+    return {key: gettext(text) for key, text in LIVE_TEXTS.items()}
+
+
 # Texts the views pass to error.html and the login form.
 PROBLEMS = (
     N_("There is no such ticket."), N_("Unknown action."), N_("Only a lead can do this."),

@@ -105,6 +105,18 @@ def test_agent_claims_a_new_urgent_ticket_and_lifts_the_suspension(
     expect(page.locator(".flash.ok")).to_contain_text("You hold this ticket.")
     expect(page.locator("#assignee")).to_have_text("alice")
 
+    # A hacked account has no suspension to uphold: it is resolved as what it is.
+    expect(page.locator("form.decide")).to_have_count(0)
+    page.get_by_label("Account secured and access restored").check()
+    page.get_by_role("button", name="Resolve", exact=True).click()
+    expect(page.locator(".flash.ok")).to_contain_text("The ticket is resolved")
+    assert desk.active_suspension("acct-hacked") is not None
+
+    # The user's appeal against the suspension is where uphold or lift is decided.
+    appeal = format_ticket_ref(desk.file_report(
+        "acct-hacked", "wrongful_suspension", {"appeal_reason": "misread"}, "b5").ticket.id)
+    page.goto(f"/tickets/{appeal}")
+    page.get_by_role("button", name="Claim").click()
     page.get_by_label("Lift the suspension").check()
     page.locator("form.decide textarea").fill("Account secured; the threat was a misread.")
     page.get_by_role("button", name="Decide").click()
@@ -112,7 +124,7 @@ def test_agent_claims_a_new_urgent_ticket_and_lifts_the_suspension(
     expect(page.locator("#suspension")).to_have_text("Not suspended.")
     expect(page.locator("ol.history")).to_contain_text("alice resolved")
     assert desk.active_suspension("acct-hacked") is None
-    assert desk.get_ticket(ref).ticket.outcome == "lifted"
+    assert desk.get_ticket(appeal).ticket.outcome == "lifted"
 
 
 def test_a_second_agent_cannot_claim_a_held_ticket(new_page, site) -> None:

@@ -3,6 +3,7 @@ management by leads; the console in Swedish; against a real `supportbot console`
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -157,6 +158,8 @@ def test_the_console_in_swedish_per_agent(console: Console) -> None:
     assert reply.location == "/suspensions?ok=language_changed"
     page = client.get("/queue").body
     assert '<html lang="sv">' in page and "Ta nästa" in page and "Logga ut" in page
+    live = json.loads(re.search(r'id="queue-texts">(.*?)</script>', page).group(1))
+    assert live["urgent_title"] == "Brådskande ärende {ref}"  # the live queue's own words
     assert console.desk.get_agent("fia").language == "sv"
     other = signed_in(console, "ann")
     assert '<html lang="en">' in other.get("/queue").body  # per agent

@@ -9,7 +9,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from bot.console import banners, resolutions
-from bot.console.texts import LABELS, LOCALE, language_of, template_words
+from bot.console.texts import LABELS, LIVE_TEXTS, LOCALE, language_of, live_texts, template_words
 from tests.support.tools import ROOT
 
 SWEDISH = LOCALE / "sv" / "LC_MESSAGES" / "console.po"
@@ -33,6 +33,7 @@ def test_every_text_of_the_console_has_a_swedish_translation() -> None:
                   for m in catalog if m.id and not m.fuzzy}
     ids = source_ids()
     marked = (set(banners.OK.values()) | set(banners.ERROR.values()) | set(LABELS)
+              | set(LIVE_TEXTS.values())
               | {r.label for rs in resolutions.RESOLUTIONS.values() for r in rs})
     assert marked <= ids, "a banner, label or resolution is not marked with N_"
     assert ids - set(translated) == set(), "run pybabel update (bot/console/texts.py)"
@@ -47,3 +48,4 @@ def test_swedish_words_and_whose_language() -> None:
     assert language_of(SimpleNamespace(language="sv"), "en") == "sv"
     assert language_of(None, "sv-SE,sv;q=0.9") == "sv"  # before sign-in: the browser's
     assert language_of(None, "de") == "en"
+    assert live_texts("sv")["new_urgent"] == "Nytt brådskande ärende {ref}: {label}."

@@ -10,6 +10,18 @@
   var news = document.getElementById("live-news");
   var table = document.getElementById("queue-table");
   if (!controls || !window.EventSource) return; // the page's 60 s refresh still works
+  // The words, in the agent's language, from the page (bot/console/texts.py LIVE_TEXTS).
+  var words = {};
+  try {
+    words = JSON.parse(document.getElementById("queue-texts").textContent);
+  } catch (ignored) { /* English below */ }
+  function say(key, english, values) {
+    var text = words[key] || english;
+    Object.keys(values || {}).forEach(function (name) {
+      text = text.split("{" + name + "}").join(values[name]);
+    });
+    return text;
+  }
   controls.hidden = false;
   var audio = null;
 
@@ -44,10 +56,10 @@
       return;
     }
     if (Notification.permission === "granted") {
-      button.textContent = "Alerts on";
+      button.textContent = say("alerts_on", "Alerts on");
       button.disabled = true;
     } else if (Notification.permission === "denied") {
-      button.textContent = "Notifications blocked in this browser's settings";
+      button.textContent = say("blocked", "Notifications blocked in this browser's settings");
       button.disabled = true;
     }
   }
@@ -64,11 +76,13 @@
   showPermission();
 
   function announce(ticket) {
-    news.textContent = "New urgent ticket " + ticket.reference + ": " + ticket.label + ".";
+    news.textContent = say("new_urgent", "New urgent ticket {ref}: {label}.",
+                           {ref: ticket.reference, label: ticket.label});
     news.hidden = false;
     tone();
     if ("Notification" in window && Notification.permission === "granted") {
-      var shown = new Notification("Urgent ticket " + ticket.reference, {
+      var shown = new Notification(say("urgent_title", "Urgent ticket {ref}",
+                                        {ref: ticket.reference}), {
         body: ticket.label, tag: ticket.reference, requireInteraction: true
       });
       shown.onclick = function () {
@@ -81,18 +95,18 @@
   var source = new EventSource("/api/queue/stream" + window.location.search);
   source.addEventListener("queue", function (event) {
     table.innerHTML = JSON.parse(event.data).html; // rendered and escaped by the server
-    status.textContent = "Live";
+    status.textContent = say("live", "Live");
   });
   source.addEventListener("urgent", function (event) {
     announce(JSON.parse(event.data));
   });
   source.addEventListener("signedout", function () {
     source.close();
-    status.textContent = "Signed out: reload the page to sign in again.";
+    status.textContent = say("signed_out", "Signed out: reload the page to sign in again.");
   });
   source.onerror = function () {
     status.textContent = source.readyState === EventSource.CLOSED
-      ? "Live updates stopped: reload the page."
-      : "Reconnecting…";
+      ? say("stopped", "Live updates stopped: reload the page.")
+      : say("reconnecting", "Reconnecting…");
   };
 })();
