@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import shlex
 import threading
 from collections.abc import Awaitable, Callable
@@ -25,7 +26,7 @@ from bot.logs import log_event
 from bot.settings import ROOT, get_settings
 from bot.trainer import review
 from bot.trainer.nlu_data import load_examples
-from bot.trainer.training_run import TrainingRunning, TrainingRuns
+from bot.trainer.training_run import TrainingRunning, TrainingRuns, without_secrets
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +57,10 @@ def register(app: Sanic) -> None:
     settings = get_settings().trainer
     project = Path(settings.project) if settings.project else ROOT
     app.ctx.trainer_project = project
-    app.ctx.training = TrainingRuns(project, shlex.split(settings.train_command))
+    app.ctx.training = TrainingRuns(project, shlex.split(settings.train_command),
+                                    env=without_secrets(os.environ))
+    # Labels append to the same YAML files: one at a time (the executor runs several).
+    app.ctx.labelling = threading.Lock()
     app.ctx.training_data = TrainingDataCache(project)
     app.add_route(training_page, "/training", methods=["GET"])
     app.add_route(label, "/training/reviews/<item_id:int>/label", methods=["POST"])
@@ -173,6 +177,12 @@ async def training_page(request: Request) -> HTTPResponse:
     return await _page(request)
 
 
+def _assign(request: Request, item_id: int, intent: str, trainer: str) -> review.Assignment:
+    with request.app.ctx.labelling:
+        return review.assign(request.app.ctx.desk, item_id, intent,
+                             data_dir=_data_dir(request), trainer=trainer)
+
+
 @trainers_only
 async def label(request: Request, item_id: int) -> HTTPResponse:
     intent = (request.form.get("intent") or "").strip()[:255]
@@ -183,8 +193,7 @@ async def label(request: Request, item_id: int) -> HTTPResponse:
     try:
         if (await run_sync(desk.review_item, item_id)).status != "open":
             return _back(page, error="item_gone")
-        done = await run_sync(review.assign, desk, item_id, intent,
-                              data_dir=_data_dir(request), trainer=trainer)
+        done = await run_sync(_assign, request, item_id, intent, trainer)
     except ReviewItemNotFound:
         return _back(page, error="item_gone")
     except ReviewError as exc:

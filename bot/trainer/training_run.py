@@ -17,6 +17,7 @@ import os
 import re
 import subprocess
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import IO, Any
 from bot.desk.clock import utc_now
 from bot.desk.records import to_plain
 from bot.logs import log_event
+from bot.settings import declared
 
 logger = logging.getLogger(__name__)
 
@@ -58,11 +60,13 @@ class TrainingStatus:
 
 
 class TrainingRuns:
-    def __init__(self, project: Path, command: list[str], tail_lines: int = TAIL_LINES) -> None:
+    def __init__(self, project: Path, command: list[str], tail_lines: int = TAIL_LINES,
+                 env: Mapping[str, str] | None = None) -> None:
         if not command:
             raise ValueError("the training command is empty")
         self.project = project
         self.command = command
+        self.env = dict(os.environ if env is None else env)
         self.tail_lines = tail_lines
         self.var = project / "var"
         self._starting = threading.Lock()
@@ -83,7 +87,8 @@ class TrainingRuns:
             output = open(self.var / LOG_FILE, "wb")  # noqa: SIM115 - the child's until it ends
             try:
                 process = subprocess.Popen(
-                    self.command, cwd=self.project, stdin=subprocess.DEVNULL, stdout=output,
+                    self.command, cwd=self.project, env=self.env, stdin=subprocess.DEVNULL,
+                    stdout=output,
                     stderr=subprocess.STDOUT, pass_fds=(lock.fileno(),),
                     start_new_session=True,  # a console's Ctrl-C does not cut a training
                 )
@@ -197,3 +202,10 @@ class TrainingRuns:
         partial = path.with_suffix(".tmp")
         partial.write_text(json.dumps(record), encoding="utf-8")
         os.replace(partial, path)
+
+
+def without_secrets(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment minus the secret settings (console key, passwords, tokens): a
+    training needs none of them, and its log should never be able to show one."""
+    secret = {item.metadata["env"] for _, item in declared() if not item.repr}
+    return {name: value for name, value in environ.items() if name not in secret}

@@ -77,7 +77,13 @@ def test_one_click_labels_an_item_and_it_leaves_the_inbox(
 
 
 def test_the_train_button_shows_progress_without_a_reload(page, project: Path) -> None:
+    refused: list[str] = []  # what the Content-Security-Policy blocked, or a script error
+    page.on("console", lambda msg: refused.append(msg.text) if "Refused to" in msg.text
+            else None)
+    page.on("pageerror", lambda error: refused.append(str(error)))
     page.goto("/training")
+    assert page.locator("#training-log").evaluate("e => getComputedStyle(e).overflow") \
+        == "auto"  # training.css applies under the policy
     page.get_by_role("button", name="Train now").click()
     expect(page.locator(".flash.ok")).to_contain_text("Training started")
     url = page.url
@@ -89,6 +95,7 @@ def test_the_train_button_shows_progress_without_a_reload(page, project: Path) -
     assert re.fullmatch(r"\d+ s", page.locator("#training-elapsed").inner_text())
     assert page.url == url  # the page followed the training by itself
     assert len((project / "runs.txt").read_text().split()) == 1
+    assert refused == []
 
 
 def test_the_training_page_has_no_serious_accessibility_violations(page, site) -> None:

@@ -3,13 +3,14 @@ progress lines stands in for `make train-quick`, which takes minutes), one at a 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
 
 from bot.settings import Settings
-from bot.trainer.training_run import TrainingRunning, TrainingRuns
+from bot.trainer.training_run import TrainingRunning, TrainingRuns, without_secrets
 from tests.support.training import progress_command
 
 
@@ -71,3 +72,15 @@ def test_progress_bars_show_as_a_terminal_leaves_them(tmp_path: Path) -> None:
 def test_a_command_setting_that_cannot_be_split_is_refused() -> None:
     with pytest.raises(ValueError, match="SUPPORTBOT_TRAIN_COMMAND"):
         Settings.from_env({"SUPPORTBOT_TRAIN_COMMAND": "make 'train-quick"})
+
+
+def test_a_training_sees_no_secret_setting(tmp_path: Path) -> None:
+    environ = {"PATH": os.environ["PATH"], "SUPPORTBOT_CONSOLE_SECRET": "s3cret-key",
+               "SUPPORTBOT_RASA_TOKEN": "t0ken", "SUPPORTBOT_RASA_URL": "http://rasa:5005"}
+    script = ("import os; print(os.environ.get('SUPPORTBOT_CONSOLE_SECRET', 'no secret'), "
+              "os.environ.get('SUPPORTBOT_RASA_TOKEN', 'no token'), "
+              "os.environ['SUPPORTBOT_RASA_URL'])")
+    runner = TrainingRuns(tmp_path, [sys.executable, "-c", script],
+                          env=without_secrets(environ))
+    runner.start("tina")
+    assert runner.wait(timeout=20).log_tail == ["no secret no token http://rasa:5005"]
