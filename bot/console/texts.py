@@ -53,6 +53,8 @@ LABELS = (
     N_("closed by suspension"), N_("replaced"), N_("suspended"),
     N_("agent"), N_("lead"),
 )
+# The countdown filter's words (bot/console/filters.py).
+COUNTDOWN = (N_("in %(span)s"), N_("overdue %(span)s"))
 
 
 # What queue_live.js writes itself, handed to it as JSON (the script holds no words);
