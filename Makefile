@@ -45,7 +45,7 @@ run: train
 	umask 077 && mkdir -p var && chmod 700 var && $(BIN)/supportbot db upgrade
 	@# The chat's demo sign-in (pick any account id) unless an identity key is set.
 	SUPPORTBOT_DEV_LOGIN=$${SUPPORTBOT_DEV_LOGIN:-$$(test -n "$$SUPPORTBOT_IDENTITY_KEY" && echo 0 || echo 1)} \
-	  $(BIN)/python -m bot.serve
+	  $(BIN)/python -m bot.launcher
 
 # Chat in the terminal: the action server in the background, `rasa shell` in front (both
 # take the action server's secret from var/, as `make run` does).

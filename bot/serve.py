@@ -1,7 +1,9 @@
-"""Start the action server, the Rasa server and the agent console together (`make run`,
-end-to-end tests). They are child processes; stopping this one (Ctrl-C, SIGTERM) stops them.
-A supervisor thread restarts any that dies, with back-off, so `make run` is never left
-with a dead action server (messages meanwhile wait in the outbox: bot/channels/delivery).
+"""The action server, the Rasa server and the agent console: their commands, which
+`make run` hands to supervisord (bot/launcher.py) and the scaled profile repeats per
+instance, and `Stack`, which starts them as child processes for tests and benchmarks.
+There a supervisor thread restarts any that dies, with back-off; the fault tests hold it
+off one server (`Stack.hold`) to see messages wait in the outbox (bot/channels/delivery)
+and count its restarts, which supervisord, a separate process, would not let them do.
 
 Nothing secret goes on a command line (any local user can read those): Rasa's API token
 and the action server's secret come from the environment or var/ (bot.local_secrets),
@@ -21,7 +23,6 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
 
 from bot.local_secrets import VAR
 from bot.logs import log_event
@@ -30,8 +31,6 @@ from bot.private_files import (
     PRIVATE_UMASK,
     open_private_append,
     private_dir,
-    restrict_umask,
-    tighten,
 )
 
 logger = logging.getLogger(__name__)
@@ -116,7 +115,7 @@ class Stack:
     def wait_ready(self, name: str, timeout: float) -> None:
         url, process = self.health_url(name), self.processes[name]
         deadline = time.monotonic() + timeout
-        while not _answers(url):
+        while not answers(url):
             if process.poll() is not None:
                 self.stop()
                 raise RuntimeError(f"{name} exited during start-up; see {self.log_dir}")
@@ -226,53 +225,9 @@ class Held:
                 self.supervisor.held.discard(self.name)
 
 
-def _answers(url: str) -> bool:
+def answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return response.status == 200
     except OSError:
         return False
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
-class Startable(Protocol):
-    def start(self) -> Any: ...
-    def stop(self) -> None: ...
-
-
-def serve_until_stopped(stack: Startable, banner: list[str]) -> int:
-    """Start `stack`, print where it answers, run until Ctrl-C or SIGTERM, stop it.
-    `make run` and `make run-scaled` (bot.scaleout.launcher) both end here."""
-    # The servers run in their own process groups, so stop them on SIGTERM as on Ctrl-C.
-    signal.signal(signal.SIGTERM, _interrupt)
-    restrict_umask()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    # A var/ made by an older version holds world-readable databases and logs.
-    if changed := tighten(private_dir(VAR)):
-        log_event(logger, "var_permissions_tightened", logging.WARNING, paths=len(changed))
-    try:
-        stack.start()
-        print("\n".join(banner), flush=True)
-        while True:  # the supervisors restart what dies
-            time.sleep(1)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stack.stop()
-    return 0
-
-
-def main() -> int:
-    return serve_until_stopped(Stack(console_port=8080), [
-        "supportbot is up (Ctrl-C stops it):",
-        "  chat page      http://localhost:5005/webhooks/chatpage/",
-        "  agent console  http://localhost:8080/  (add an agent: supportbot agent add NAME)",
-        "  REST channel   http://localhost:5005/webhooks/rest/webhook",
-    ])
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -6,9 +6,9 @@ tracker store and desk, a Redis lock store and a RabbitMQ event broker
 (endpoints.scaled.yml); the agent console and the metrics consumer beside them. Before
 anything starts: the PostgreSQL databases are created if missing, the desk is migrated
 (`supportbot db upgrade`) and Rasa's tracker table created, so instances starting at
-once race on nothing. Then supervisord runs every process (bot/scaleout/
-supervisor_config.py): each restarted alone with back-off, its log rotated; Ctrl-C or
-SIGTERM stops everything. As with `make run`, each action server listens on loopback and
+once race on nothing. Then supervisord runs every process (bot/supervision.py, as for
+`make run`): each restarted alone with back-off, its log rotated; Ctrl-C or SIGTERM
+stops everything. As with `make run`, each action server listens on loopback and
 takes only calls carrying the secret (bot/action_server), and no secret is on any command
 line or in any written config: the passwords and tokens go in the environment.
 """
@@ -23,14 +23,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import xmlrpc.client
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy.engine import make_url
-from supervisor.xmlrpc import SupervisorTransport
 
 from bot.logs import log_event
 from bot.private_files import PRIVATE_UMASK, private_dir
@@ -41,9 +39,9 @@ from bot.scaleout.services import (
     prepare_tracker_store,
     with_database,
 )
-from bot.scaleout.supervisor_config import Program, render
 from bot.serve import NO_TELEMETRY, RASA, ROOT, Stack
 from bot.settings import VAR, Settings, get_settings
+from bot.supervision import Program, control, render
 from deploy.nginx.edge import nginx_binary
 from deploy.nginx.render import EdgeSettings, write_standalone
 
@@ -259,7 +257,8 @@ class ScaledStack:
         private_dir(self.run_dir)
         private_dir(self.log_dir)
         self.config.write_text(render(self.programs(), run_dir=self.run_dir.resolve(),
-                                      log_dir=self.log_dir.resolve(), directory=ROOT),
+                                      log_dir=self.log_dir.resolve(), directory=ROOT,
+                                      writer="bot/scaleout/launcher.py (`make run-scaled`)"),
                                encoding="utf-8")
         return self.config
 
@@ -286,9 +285,7 @@ class ScaledStack:
 
     def control(self) -> Any:
         """supervisord's XML-RPC interface (what supervisorctl talks to), over its socket."""
-        socket = (self.run_dir / "supervisor.sock").resolve()
-        return xmlrpc.client.ServerProxy(
-            "http://127.0.0.1", transport=SupervisorTransport(None, None, f"unix://{socket}"))
+        return control(self.run_dir)
 
     def info(self, name: str) -> dict[str, Any]:
         """supervisord's view of a program: `statename`, `pid`, `start`, ..."""

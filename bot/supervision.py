@@ -1,20 +1,27 @@
-"""supervisord's configuration for the scaled profile, written from the processes it runs.
+"""supervisord's configuration, written from the processes it runs: one implementation for
+`make run` (bot/launcher.py) and `make run-scaled` (bot/scaleout/launcher.py).
 
 supervisord (PyPI, in the venv) restarts each process alone with back-off, rotates its
-log, and answers `supervisorctl status`. Nothing secret is written here: passwords and
-tokens travel in supervisord's own environment, which every program inherits; a
-program's `environment=` holds only ports and addresses.
+log, and answers `supervisorctl status` over a unix socket (mode 0700, no TCP port).
+Nothing secret is written here: passwords and tokens travel in supervisord's own
+environment, which every program inherits; a program's `environment=` holds only ports
+and addresses.
 """
 
 from __future__ import annotations
 
 import shlex
+import xmlrpc.client
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from supervisor.xmlrpc import SupervisorTransport
 
 LOG_MAXBYTES = "10MB"
 LOG_BACKUPS = 5
+SOCKET = "supervisor.sock"  # in run_dir
 
 
 @dataclass(frozen=True)
@@ -70,12 +77,13 @@ def program_section(program: Program, log_dir: Path) -> str:
 
 
 def render(programs: Iterable[Program], *, run_dir: Path, log_dir: Path,
-           directory: Path) -> str:
+           directory: Path, writer: str) -> str:
     """supervisord.conf: the control socket in `run_dir` (mode 0700: this account only,
-    no TCP port), logs in `log_dir`, the programs started in `directory`."""
-    socket = run_dir / "supervisor.sock"
+    no TCP port), logs in `log_dir`, the programs started in `directory`; `writer` names
+    what wrote it."""
+    socket = run_dir / SOCKET
     header = f"""\
-; Written by bot/scaleout/launcher.py (`make run-scaled`); edits are overwritten.
+; Written by {writer}; edits are overwritten.
 ; supervisorctl -c {run_dir / 'supervisord.conf'} status
 
 [unix_http_server]
@@ -99,3 +107,10 @@ pidfile={_escaped(str(run_dir / 'supervisord.pid'))}
 umask=077
 """
     return "\n".join([header, *(program_section(p, log_dir) for p in programs)])
+
+
+def control(run_dir: Path) -> Any:
+    """supervisord's XML-RPC interface (what supervisorctl talks to), over its socket."""
+    socket = (run_dir / SOCKET).resolve()
+    return xmlrpc.client.ServerProxy(
+        "http://127.0.0.1", transport=SupervisorTransport(None, None, f"unix://{socket}"))
