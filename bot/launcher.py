@@ -96,12 +96,17 @@ class LocalStack:
         return control(self.run_dir)
 
     def wait_ready(self, name: str, timeout: float) -> None:
+        """Until the program answers its health check and supervisord counts it RUNNING
+        (up `startsecs`), as `supervisorctl status` will show it."""
         url = self.stack.health_url(name)
         deadline = time.monotonic() + timeout
-        while not answers(url):
+        while True:
+            state = self._state(name)
+            if state == "RUNNING" and answers(url):
+                return
             if self.process is not None and self.process.poll() is not None:
                 raise RuntimeError(f"supervisord exited; see {self.log_dir}/supervisord.log")
-            if self._state(name) == "FATAL":
+            if state == "FATAL":
                 raise RuntimeError(f"{name} does not start; see {self.log_dir}/{name}.log")
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{url} not ready after {timeout:.0f}s; see {self.log_dir}")

@@ -119,6 +119,8 @@ def test_make_runs_launcher_restarts_one_process_and_leaves_nothing_behind(
         assert int(ctl(config, "pid", "console")) == pids["console"]
         pids["new actions"] = int(ctl(config, "pid", "actions"))
         pids["supervisord"] = int((run_dir / "supervisord.pid").read_text())
+        running = [name for name, pid in pids.items() if alive(pid)]
+        assert running == ["rasa", "console", "new actions", "supervisord"]
     finally:
         launcher.send_signal(signal.SIGTERM)
         code = launcher.wait(120)
