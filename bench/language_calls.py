@@ -22,8 +22,8 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bot.serve import ROOT, Stack, write_endpoints
 from bench.stacks import free_port
+from bot.serve import ROOT, Stack, write_endpoints
 
 RESULTS = ROOT / "bench" / "results"
 WARM_UP = "hello"

@@ -73,7 +73,10 @@ def test_two_desks_pressing_claim_next_at_once_get_different_tickets(
             got: dict[str, int | None] = {}
             errors: list[BaseException] = []
 
-            def press(d: Desk, agent: str) -> None:
+            # Bound as defaults: each round's barrier and results, not the last round's.
+            def press(d: Desk, agent: str, start: threading.Barrier = start,
+                      got: dict[str, int | None] = got,
+                      errors: list[BaseException] = errors) -> None:
                 start.wait()
                 try:
                     taken = d.claim_next(agent)
