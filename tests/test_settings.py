@@ -16,8 +16,6 @@ from bot.settings import Settings, SettingsError, declared, get_settings, readme
 ROOT = Path(__file__).resolve().parents[1]
 VARIABLE = re.compile(r"^SUPPORTBOT_[A-Z0-9_]+$")
 
-# Files another change is restructuring; their reads move to bot.settings after it.
-NOT_YET_MOVED = ("actions/updates.py", "bot/console/views.py", "bot/serve.py")
 
 
 def test_readme_table_is_the_generated_one() -> None:
@@ -166,17 +164,12 @@ def test_only_the_settings_module_reads_supportbot_variables() -> None:
     found, constants = {}, project_constants()
     for path in python_files():
         relative = path.relative_to(ROOT)
-        if relative == Path("bot/settings.py") or any(
-                relative.match(pattern) for pattern in NOT_YET_MOVED):
+        if relative == Path("bot/settings.py"):
             continue
         if reads := environment_reads(path.read_text(encoding="utf-8"), constants):
             found[str(relative)] = reads
     assert found == {}, "read these through bot.settings.get_settings()"
 
-
-def test_the_allow_list_names_existing_files() -> None:
-    for pattern in NOT_YET_MOVED:
-        assert list(ROOT.glob(pattern)), f"{pattern} is gone: drop it from NOT_YET_MOVED"
 
 
 def test_settings_imports_nothing_of_the_project() -> None:
