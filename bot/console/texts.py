@@ -1,5 +1,5 @@
 """The console's words in the agent's language (English or Swedish), from a gettext
-catalogue read with Babel, as the chat page does (bot/channels/page_texts.py).
+catalogue read with Babel (bot/catalogues.py), as the chat page does.
 
 English is the message id; Swedish is bot/console/locale/sv/LC_MESSAGES/console.po.
 Templates call `_("…")`; banners, labels and resolutions mark theirs with `N_`. After
@@ -15,26 +15,21 @@ tests/console/test_texts.py fails while a text has no Swedish translation.
 
 from __future__ import annotations
 
-import io
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 
-from bot.channels.page_texts import browser_language
+from bot import catalogues
+from bot.catalogues import DEFAULT, N_, browser_language
 from bot.i18n import LANGUAGES
+
+__all__ = ["COUNTDOWN", "DEFAULT", "LABELS", "LIVE_TEXTS", "LOCALE", "N_", "PROBLEMS",
+           "language_of", "live_texts", "template_words", "translations"]
 
 LOCALE = Path(__file__).with_name("locale")
 DOMAIN = "console"
-DEFAULT = "en"
 LANGUAGE_NAMES = {"en": "English", "sv": "Svenska"}  # each in its own language
-
-
-def N_(text: str) -> str:  # noqa: N802 - gettext's name for "mark, translate later"
-    return text
 
 
 # Words the filters and the desk's values become (`label`): statuses, categories,
@@ -83,18 +78,8 @@ PROBLEMS = (
 )
 
 
-@lru_cache(maxsize=len(LANGUAGES))
 def translations(language: str) -> NullTranslations:
-    """gettext translations for `language`; English (and anything else) as written."""
-    po = LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if language == DEFAULT or language not in LANGUAGES or not po.is_file():
-        return NullTranslations()
-    with po.open("rb") as source:
-        catalog = read_po(source, locale=language, domain=DOMAIN)
-    compiled = io.BytesIO()  # the .po is the one file kept; no compiled .mo to go stale
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return Translations(compiled, domain=DOMAIN)
+    return catalogues.translations(LOCALE, DOMAIN, language)
 
 
 def language_of(agent: Any, accept_language: str | None) -> str:
