@@ -18,6 +18,9 @@ with a few things done first, before Rasa imports TensorFlow and loads the model
   endpoints.yml reads as ${SUPPORTBOT_ACTIONS_TOKEN}, from the environment or
   var/actions_token.
 - Files are created private (umask 077): the tracker's SQLite files, logs.
+- `rasa run` listens on loopback (SUPPORTBOT_RASA_HOST), not Rasa's every interface: a
+  flood of large requests costs Rasa's one core about 1 ms each even when refused, so
+  the public side is nginx's (deploy/nginx), which refuses them for a fraction of that.
 """
 
 from __future__ import annotations
@@ -48,6 +51,19 @@ def with_api_token(argv: list[str]) -> list[str]:
     return [*argv, "--auth-token", rasa_token()]
 
 
+INTERFACE_FLAGS = ("--interface", "-i")
+
+
+def with_interface(argv: list[str], host: str) -> list[str]:
+    """`argv` with `--interface host` added to `rasa run` when it names none: Rasa's own
+    default is every interface."""
+    if len(argv) < 2 or argv[1] != "run":
+        return argv
+    if any(arg in INTERFACE_FLAGS or arg.startswith("--interface=") for arg in argv):
+        return argv
+    return [*argv, "--interface", host]
+
+
 def main() -> None:
     restrict_umask()
     try:
@@ -57,6 +73,7 @@ def main() -> None:
         print(f"supportbot: {error}", file=sys.stderr)
         raise SystemExit(2) from None
     sys.argv = with_api_token(sys.argv)  # Python's copy; /proc/<pid>/cmdline keeps the original
+    sys.argv = with_interface(sys.argv, settings.rasa.host)
     calls_actions = len(sys.argv) > 1 and sys.argv[1] in CALLING_ACTIONS
     if calls_actions and not settings.actions.token:
         os.environ[ACTIONS_TOKEN_ENV] = actions_token()  # for Rasa's ${...} in endpoints.yml

@@ -122,6 +122,10 @@ class RasaSettings:
         "SUPPORTBOT_RASA_TOKEN", "",
         "the token of Rasa's HTTP API (`--auth-token`); the chat channels do not need it",
         shown="random, kept in `var/rasa_token`", secret=True)
+    host: str = setting(
+        "SUPPORTBOT_RASA_HOST", "127.0.0.1",
+        "where Rasa listens (`rasa run --interface`): loopback, with nginx (deploy/nginx) "
+        "or the site's proxy in front to limit floods; `0.0.0.0` in a container")
     patches: bool = setting(
         "SUPPORTBOT_RASA_PATCHES", True,
         "`0`: start Rasa without bot/rasa_patches (a WARNING says so), for bisecting "

@@ -49,6 +49,16 @@ def test_the_api_token_is_added_in_the_process_not_on_the_command_line(monkeypat
         assert with_api_token(argv) == argv
 
 
+def test_rasa_run_listens_where_the_settings_say_not_everywhere() -> None:
+    from bot.run_rasa import with_interface
+
+    run = ["rasa", "run", "--enable-api", "--port", "5005"]
+    assert with_interface(run, "127.0.0.1") == [*run, "--interface", "127.0.0.1"]
+    for argv in ([*run, "--interface", "0.0.0.0"], [*run, "-i", "::"],
+                 [*run, "--interface=0.0.0.0"], ["rasa", "shell"], ["rasa"]):
+        assert with_interface(argv, "127.0.0.1") == argv
+
+
 RUN_AND_SHOW = """
 import sys
 sys.argv = ["rasa", "run", "--enable-api", "--port", "0"]

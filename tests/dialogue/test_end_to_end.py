@@ -93,3 +93,22 @@ def test_rasa_http_api_needs_the_token(stack):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(url, timeout=30)
     assert refused.value.code == 401
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """Local addresses with a socket listening on `port` (/proc/net/tcp, tcp6)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as rows:
+            for row in list(rows)[1:]:
+                local, state = row.split()[1], row.split()[3]
+                address, _, hex_port = local.partition(":")
+                if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                    found.add(address)
+    return found
+
+
+def test_rasa_listens_on_loopback_only(stack):
+    """Floods are nginx's to refuse: Rasa is not reachable from another machine."""
+    assert _listening_addresses(stack.rasa_port) == {"0100007F"}  # 127.0.0.1
+
