@@ -138,6 +138,12 @@ def test_a_chat_message_passes_with_security_headers(stack, edge):
     assert status == 401 and json.loads(answer)["message"]
     status, headers, page = request(edge.port, "GET", "/webhooks/chatpage/")
     assert status == 200 and b"socket.io" in page.lower()
+    # The page's own policy passes, so the sites it lists may embed it; nothing else.
+    policy = headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "frame-ancestors" in policy, policy
+    assert "frame-ancestors *" not in policy and "x-frame-options" not in headers
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "no-referrer"
 
 
 def test_socket_io_upgrades_to_a_websocket_through_the_edge(stack, edge):
