@@ -29,7 +29,7 @@ from bot.logs import log_event
 from bot.private_files import PRIVATE_UMASK, private_dir, restrict_umask, tighten
 from bot.serve import NO_TELEMETRY, RASA, ROOT, Stack, answers
 from bot.settings import VAR
-from bot.supervision import Program, control, render
+from bot.supervision import Program, control, render, stop_supervisord
 
 logger = logging.getLogger(__name__)
 BIN = Path(RASA).parent
@@ -119,16 +119,7 @@ class LocalStack:
             return None
 
     def stop(self, timeout: float = 90) -> None:
-        """SIGTERM to supervisord, which stops every program (each within its
-        stopwaitsecs, with its process group) and then exits."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        stop_supervisord(self.process, timeout)
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -10,7 +10,10 @@ and addresses.
 
 from __future__ import annotations
 
+import os
 import shlex
+import signal
+import subprocess
 import xmlrpc.client
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -114,3 +117,16 @@ def control(run_dir: Path) -> Any:
     socket = (run_dir / SOCKET).resolve()
     return xmlrpc.client.ServerProxy(
         "http://127.0.0.1", transport=SupervisorTransport(None, None, f"unix://{socket}"))
+
+
+def stop_supervisord(process: subprocess.Popen | None, timeout: float = 90) -> None:
+    """SIGTERM to supervisord, which stops every program (each within its stopwaitsecs,
+    with its process group) and then exits; its whole group is killed if it does not."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

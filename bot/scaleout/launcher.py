@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -41,7 +40,7 @@ from bot.scaleout.services import (
 )
 from bot.serve import NO_TELEMETRY, RASA, ROOT, Stack
 from bot.settings import VAR, Settings, get_settings
-from bot.supervision import Program, control, render
+from bot.supervision import Program, control, render, stop_supervisord
 from deploy.nginx.edge import nginx_binary
 from deploy.nginx.render import EdgeSettings, write_standalone
 
@@ -305,16 +304,7 @@ class ScaledStack:
             time.sleep(0.5)
 
     def stop(self, timeout: float = 90) -> None:
-        """SIGTERM to supervisord, which stops every program (each within its
-        stopwaitsecs) and then exits."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        stop_supervisord(self.process, timeout)
 
 
 def _answers(url: str) -> bool:
