@@ -5,7 +5,7 @@ fallbacks (bot/metrics/events.py), and serves them on its own `GET /metrics` wit
 desk's gauges (bot/metrics/desk.py, read at scrape time). One consumer per queue: several
 would split the events between them.
 
-Environment (bot/settings.py): SUPPORTBOT_RABBITMQ_URL, SUPPORTBOT_EVENTS_QUEUE (the
+Environment (bot/settings/): SUPPORTBOT_RABBITMQ_URL, SUPPORTBOT_EVENTS_QUEUE (the
 `queues` of endpoints' event_broker), SUPPORTBOT_METRICS_HOST and _PORT, SUPPORTBOT_DB_URL.
 
 When RabbitMQ drops the connection it reconnects (1 s, doubling to 30 s); the counters
