@@ -8,13 +8,14 @@ the answer they gave mid-form is lost or misread. So, per message:
 2. Rasa handles it with remote actions guarded (bot/channels/action_guard.py): an
    action server that is down, failing or slow aborts the turn before `save_tracker`,
    so the tracker is as if the message never came; replies already produced are held
-   back (`BufferedOutput`) and dropped.
+   back (bot/channels/buffered_output.py) and dropped.
 3. Handled: the row is deleted and the replies go out. Not handled: the row stays, the
    user is told their message is kept, and it is replayed in order when the action
-   server is back (a background pinger of its /health, so the check costs nothing per
-   message), or before their next message. A replay's replies go to the user's open
-   socket.io page, else they are told at the next message.
-4. A handled message that produced no reply gets a short apology: never silence.
+   server is back (a background pinger of its /health, bot/channels/action_health.py,
+   so the check costs nothing per message), or before their next message. A replay's
+   replies go to the user's open socket.io page, else they are told at the next message.
+4. A handled message that produced no reply gets a short apology: never silence (what
+   the user is told here: bot/channels/delivery_texts.py).
 5. What a reply tells (a decision, an agent's question: bot/tells.py) is marked told only
    once the reply is passed on to the user, not when a reply kept for later is stored.
 
@@ -34,19 +35,20 @@ import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import urlsplit
 
-import aiohttp
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.lock_store import LockError
 from rasa.shared.core.events import UserUttered
-from sanic import Sanic
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import tells
 from bot.channels.action_guard import ActionServerUnavailable, action_timeout, guard_this_turn
+from bot.channels.action_health import PING_MISSES_DOWN, health_url
+from bot.channels.action_health import answers as ping
+from bot.channels.buffered_output import BufferedOutput, flush, with_output
+from bot.channels.delivery_texts import text_for
 from bot.channels.outbox import Outbox, Row
-from bot.language import said_language
+from bot.channels.rasa_agent import running_agent
 from bot.logs import log_event
 from bot.rasa_patches import action_guard as action_guard_patch
 from bot.rasa_patches import pooled_endpoints
@@ -56,94 +58,14 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
-TEXTS = {
-    "kept": {
-        "en": "We have your message. Our systems are slow right now, so I can't answer "
-              "it yet. It is kept, and any report in it will be filed as soon as they are "
-              "back. You don't need to repeat it.",
-        "sv": "Vi har fått ditt meddelande. Våra system är långsamma just nu, så jag kan "
-              "inte svara på det ännu. Det är sparat, och en anmälan i det registreras så "
-              "snart systemen fungerar igen. Du behöver inte skriva det igen.",
-    },
-    "no_reply": {
-        "en": "Sorry, I have no answer to that right now. Your message is saved; you can "
-              "rephrase it or ask something else.",
-        "sv": "Förlåt, jag har inget svar på det just nu. Ditt meddelande är sparat; du kan "
-              "formulera om det eller fråga något annat.",
-    },
-    "failed": {
-        "en": "Sorry, something went wrong on our side with one of your messages. It is "
-              "saved for our staff. If it was a report, please send it again.",
-        "sv": "Förlåt, något gick fel hos oss med ett av dina meddelanden. Det är sparat "
-              "för vår personal. Om det var en anmälan, skicka den gärna igen.",
-    },
-}
-
-
-PING_TIMEOUT = 2.0
-# A busy Rasa process can miss a ping on a healthy action server (seen under load in
-# `make bench`); only this many misses in a row count. A failed turn counts at once.
-PING_MISSES_DOWN = 3
 MAX_FAILURES = 8  # 5xx or timeouts on one message; connection refused never counts
 MAX_BACKOFF = 60.0
 LIVE_CHANNELS = 10_000
 
 
-# -- output held back until the turn is complete ---------------------------------------
-
-class BufferedOutput(OutputChannel):
-    """Collects what Rasa sends; `flush` passes it on once the turn is saved."""
-
-    def __init__(self, channel_name: str) -> None:
-        self._name = channel_name
-        self.messages: list[tuple[str, dict[str, Any]]] = []
-
-    def name(self) -> str:  # type: ignore[override] - channel-specific responses
-        return self._name
-
-    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        self.messages.append((recipient_id, dict(message)))
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        self.messages.append((recipient_id, {"text": text}))
-
-
-# -- where the action server's health comes from ---------------------------------------
-
-def _running_agent() -> Any:
-    """Rasa's agent in this process (app.ctx.agent), None outside a Rasa server."""
-    for name in ("rasa_server", "rasa_core_no_api"):
-        try:
-            agent = getattr(Sanic.get_app(name).ctx, "agent", None)
-        except Exception:  # noqa: BLE001 - SanicException: no such app here
-            continue
-        if agent is not None:
-            return agent
-    return None
-
-
 def lease() -> float:
     """Longer than any turn: a crashed instance's claims expire."""
     return action_timeout() * 12
-
-
-def _health_url() -> str:
-    if url := get_settings().actions.health_url:
-        return url
-    agent = _running_agent()
-    endpoint = getattr(getattr(agent, "action_endpoint", None), "url", None)
-    parts = urlsplit(endpoint or "http://localhost:5055/webhook")
-    return f"{parts.scheme}://{parts.netloc}/health"
-
-
-async def _answers(url: str) -> bool:
-    try:
-        timeout = aiohttp.ClientTimeout(total=PING_TIMEOUT)
-        async with aiohttp.ClientSession(timeout=timeout) as session:
-            async with session.get(url) as response:
-                return response.status == 200
-    except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
-        return False
 
 
 # -- the delivery service ----------------------------------------------------------------
@@ -216,12 +138,12 @@ class Delivery:
             return
         if not handled:
             log_event(logger, "delivery_kept", sender=sender, row=row_id)
-            await out.send_text_message(sender, await self._text("kept", message))
+            await out.send_text_message(sender, await text_for("kept", message))
 
     async def _handle_unlogged(self, message: UserMessage, handler: Handler) -> None:
         buffer = BufferedOutput(message.output_channel.name())
-        await handler(_with_output(message, buffer))
-        await _flush(buffer, message.output_channel)
+        await handler(with_output(message, buffer))
+        await flush(buffer, message.output_channel)
         await self._shown(message.sender_id, [payload for _, payload in buffer.messages])
 
     # -- handling the sender's waiting messages in order ------------------------------
@@ -253,12 +175,12 @@ class Delivery:
                 await self._pass_on(sender, buffer, target)
                 if is_current and not buffer.messages and target is not None:
                     log_event(logger, "delivery_no_reply", sender=sender, row=row.id)
-                    await target.send_text_message(sender, await self._text("no_reply", message))
+                    await target.send_text_message(sender, await text_for("no_reply", message))
             elif target is not None:  # parked
-                await target.send_text_message(sender, await self._text("failed", message))
+                await target.send_text_message(sender, await text_for("failed", message))
             else:
                 await self._db(self.outbox.keep_reply, sender,
-                               {"text": await self._text("failed", message)})
+                               {"text": await text_for("failed", message)})
             if is_current:
                 return None if buffer == "failed" else True
 
@@ -275,7 +197,7 @@ class Delivery:
             return buffer
         guard_this_turn()  # this task's context only (shielded task)
         try:
-            await handler(_with_output(message, buffer))
+            await handler(with_output(message, buffer))
         except ActionServerUnavailable as error:
             self._mark_down(error.kind)
             return await self._retry_later(row, error.kind, counts=error.kind != "down")
@@ -308,7 +230,7 @@ class Delivery:
 
     async def _already_handled(self, row: Row) -> bool:
         """Rasa saved the turn but the instance died before deleting the row."""
-        agent = _running_agent()
+        agent = running_agent()
         if agent is None:
             return False
         tracker = await agent.tracker_store.retrieve(row.sender)
@@ -322,7 +244,7 @@ class Delivery:
             for _, payload in buffer.messages:
                 await self._db(self.outbox.keep_reply, sender, payload)
             return
-        await _flush(buffer, target)
+        await flush(buffer, target)
         await self._shown(sender, [payload for _, payload in buffer.messages])
 
     async def _shown(self, sender: str, payloads: list[dict[str, Any]]) -> None:
@@ -360,7 +282,7 @@ class Delivery:
         self.up = False
 
     async def _run(self) -> None:
-        url = _health_url()
+        url = health_url()
         while True:
             try:
                 await self._tick(url)
@@ -371,7 +293,7 @@ class Delivery:
             await asyncio.sleep(get_settings().actions.health_interval)
 
     async def _tick(self, url: str) -> None:
-        answers = await _answers(url)
+        answers = await ping(url)
         self._missed_pings = 0 if answers else self._missed_pings + 1
         if answers and not self.up:
             log_event(logger, "action_server_up")
@@ -388,38 +310,11 @@ class Delivery:
             if not self.up:
                 return
 
-    async def _text(self, key: str, message: UserMessage) -> str:
-        return TEXTS[key][await self._language(message)]
-
-    async def _language(self, message: UserMessage) -> str:
-        found = said_language(message.text or "", message.metadata)  # the channel's reading
-        if found:
-            return found
-        agent = _running_agent()
-        try:
-            tracker = await asyncio.wait_for(
-                agent.tracker_store.retrieve(message.sender_id), 2) if agent else None
-        except Exception:  # noqa: BLE001 - the tracker store may be the thing that failed
-            tracker = None
-        language = tracker.get_slot("language") if tracker is not None else None
-        return language if language in ("en", "sv") else "en"
-
-
-def _with_output(message: UserMessage, out: OutputChannel) -> UserMessage:
-    return UserMessage(message.text, out, message.sender_id,
-                       parse_data=message.parse_data, input_channel=message.input_channel,
-                       message_id=message.message_id, metadata=message.metadata)
-
 
 def _from_row(row: Row) -> UserMessage:
     return UserMessage(row.text, CollectingOutputChannel(), row.sender,
                        input_channel=row.input_channel, message_id=row.message_id,
                        metadata=row.metadata)
-
-
-async def _flush(buffer: BufferedOutput, target: OutputChannel) -> None:
-    for recipient, payload in buffer.messages:
-        await target.send_response(recipient, payload)
 
 
 _delivery: Delivery | None = None

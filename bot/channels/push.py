@@ -30,7 +30,8 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot import tells
-from bot.channels.delivery import BufferedOutput, delivery
+from bot.channels.buffered_output import BufferedOutput
+from bot.channels.delivery import delivery
 from bot.desk.validation import account as account_id
 from bot.local_secrets import rasa_token
 from bot.logs import log_event

@@ -10,7 +10,8 @@ import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot import tells
-from bot.channels.delivery import BufferedOutput, Delivery
+from bot.channels.buffered_output import BufferedOutput
+from bot.channels.delivery import Delivery
 from bot.channels.outbox import Outbox
 from bot.desk import open_desk
 

@@ -10,7 +10,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from bot.channels.delivery import TEXTS
+from bot.channels.delivery_texts import TEXTS
 from tests.support.faults import LOST, outbox_rows, signal_process, wait_for
 from tests.support.live import say, supportbot
 

@@ -11,7 +11,8 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sqlalchemy import event
 
 from bot.channels.action_guard import ActionServerUnavailable
-from bot.channels.delivery import TEXTS, Delivery
+from bot.channels.delivery import Delivery
+from bot.channels.delivery_texts import TEXTS
 from bot.channels.outbox import Outbox
 
 

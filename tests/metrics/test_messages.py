@@ -12,7 +12,9 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot.channels import delivery as delivery_module
 from bot.channels.action_guard import ActionServerUnavailable
-from bot.channels.delivery import TEXTS, BufferedOutput, Delivery
+from bot.channels.buffered_output import BufferedOutput
+from bot.channels.delivery import Delivery
+from bot.channels.delivery_texts import TEXTS
 from bot.channels.guard import Limits
 from bot.channels.intake import Intake
 from bot.channels.outbox import Outbox
