@@ -3,8 +3,8 @@
 not be processed, else hand the cleaned, redacted message to delivery.
 
 Shared by the REST and socket.io channels, so a flood is counted per sender whatever
-channel it comes through (per Rasa process unless SUPPORTBOT_RATE_STORAGE_URI points
-the counts at a shared store).
+channel it comes through (per Rasa process, or in the shared Redis with
+SUPPORTBOT_SHARED_STATE=redis: bot.shared_state).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from bot.channels.guard import (
     screen,
 )
 from bot.channels.identity import DEVELOPMENT, UNCONFIGURED, dev_login, mode
+from bot.channels.languages import RememberedLanguages
 from bot.channels.sender_limits import Allowance, SenderLimiter, Verdict
 from bot.channels.tx_question import bot_asked_for_tx_id, may_need_the_question
 from bot.i18n import lang
@@ -36,7 +37,7 @@ from bot.language import LANGUAGE_KEY, detect_language
 from bot.logs import log_event
 from bot.metrics.messages import REFUSED, Turn
 from bot.redact.window import SecretWindow
-from bot.settings import get_settings
+from bot.shared_state import SharedState
 
 logger = logging.getLogger(__name__)
 DOMAIN_DIR = Path(__file__).resolve().parents[2] / "domain"
@@ -65,15 +66,16 @@ def channel_texts(app: Any) -> Mapping[str, list]:
 
 
 class Intake:
-    def __init__(self, limits: Limits | None = None, limiter: SenderLimiter | None = None
-                 ) -> None:
+    def __init__(self, limits: Limits | None = None, limiter: SenderLimiter | None = None,
+                 state: SharedState | None = None) -> None:
         self.limits = limits or Limits.from_settings()
+        state = state or SharedState.from_settings()
         self.limiter = limiter or SenderLimiter(
             Allowance(messages=self.limits.rate_messages,
                       bytes=Allowance.from_settings().bytes,
                       seconds=max(1, round(self.limits.rate_seconds))),
-            get_settings().limits.rate_storage_uri or "")
-        self._languages: dict[str, str] = {}  # sender -> last language they wrote in
+            state)
+        self.languages = RememberedLanguages(state)  # sender -> last language they wrote in
         self._payloads: tuple[int, frozenset[str]] = (0, frozenset())
         self.secrets = SecretWindow.from_settings()  # a secret split over two messages
 
@@ -83,18 +85,21 @@ class Intake:
             self._payloads = (id(responses), button_payloads(responses))
         return self._payloads[1]
 
-    def reply_language(self, sender: str | None, sample: str, fallback: str) -> str:
+    async def reply_language(self, sender: str | None, sample: str, fallback: str) -> str:
         """The language to refuse an unread message in: its own (from a bounded sample),
         else the sender's last, else `fallback` (the browser's)."""
         detected = detect_language(sample[:LANGUAGE_SAMPLE_CHARS])
-        return detected or self._languages.get(sender or "", fallback)
-
-    def language(self, sender: str, detected: str | None) -> str:
         if detected:
-            if len(self._languages) > 50_000:
-                self._languages.clear()
-            self._languages[sender] = detected
-        return lang(self._languages.get(sender))
+            return detected
+        return (await self.languages.recall(sender) if sender else None) or fallback
+
+    async def language(self, sender: str, detected: str | None) -> str:
+        """The message's language when it shows one (remembered for the sender), else the
+        sender's last, else English. One Redis call when the state is shared."""
+        if detected:
+            await self.languages.remember(sender, detected)
+            return lang(detected)
+        return lang(await self.languages.recall(sender))
 
     async def receive(
         self, app: Any, text: str, sender: str, output: OutputChannel, channel: str,
@@ -111,7 +116,7 @@ class Intake:
                               secrets=self.secrets, expecting_tx_id=expecting)
         else:
             screened = Screened("", RATE_LIMITED)
-        language = self.language(sender, screened.language)
+        language = await self.language(sender, screened.language)
         if screened.payload_defused:
             log_event(logger, "payload_defused", logging.WARNING, user=sender, channel=channel)
         if screened.redacted:
@@ -160,7 +165,7 @@ def shared_intake() -> Intake:
     allowance = intake.limiter.allowance
     log_event(logger, "chat_limits", messages=allowance.messages, bytes=allowance.bytes,
               seconds=allowance.seconds, max_chars=intake.limits.max_chars,
-              storage=_without_password(get_settings().limits.rate_storage_uri or "memory"))
+              storage=intake.limiter.state.described())
     return intake
 
 
@@ -179,11 +184,6 @@ def log_sign_in_mode() -> None:
         fields["note"] = ("SUPPORTBOT_DEV_LOGIN=1 is ignored: an identity key is set, "
                           "so only signed tokens sign in")
     log_event(logger, "chat_sign_in_mode", level, **fields)
-
-
-def _without_password(uri: str) -> str:
-    scheme, sep, rest = uri.partition("://")
-    return f"{scheme}{sep}{rest.rpartition('@')[2]}" if sep else uri
 
 
 def request_language(text: object, accept_language: str | None) -> str:

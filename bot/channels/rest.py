@@ -90,7 +90,7 @@ class GuardedRestInput(InputChannel):
         if len(raw) > limit:  # before the JSON is parsed or the text cleaned
             sample = raw[:LANGUAGE_SAMPLE_BYTES].decode("utf-8", "ignore")
             browser = request_language(None, request.headers.get("accept-language"))
-            language = self.intake.reply_language(None, sample, browser)
+            language = await self.intake.reply_language(None, sample, browser)
             log_event(logger, "message_refused", logging.WARNING, channel="rest",
                       reason=body_limits.TOO_LARGE, bytes=len(raw), limit=limit)
             return self._error(request, body_limits.TOO_LARGE, 413, language,

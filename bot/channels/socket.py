@@ -158,8 +158,8 @@ class GuardedSocketIOInput(SocketIOInput):
                 log_event(logger, "message_refused", logging.WARNING, user=account,
                           channel="socketio", reason=body_limits.TOO_LARGE, bytes=size,
                           limit=self.limits.message_bytes)
-                language = self.intake.reply_language(account, text or "",
-                                                      self.languages.get(sid, "en"))
+                language = await self.intake.reply_language(account, text or "",
+                                                            self.languages.get(sid, "en"))
                 await self._chat_error(sid, body_limits.TOO_LARGE, language,
                                        max_chars=self.intake.limits.max_chars)
                 return

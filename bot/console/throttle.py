@@ -7,8 +7,14 @@ sign in during a lock-out. A successful sign-in clears its account's count (so t
 account counts failures since the last success); the address keeps its count, so one
 known password does not reopen a guessing run from that address.
 
-Memory storage by default; a storage URI such as `redis://host:6379` lets several
-console instances share the counts.
+The console may run as several processes (behind nginx, on two machines): sessions are in
+the desk, and the alert worker can run on its own (SUPPORTBOT_ALERT_IN_CONSOLE=0). So the
+counts are kept where bot.shared_state says: in the shared Redis with
+SUPPORTBOT_SHARED_STATE=redis, or else an attacker would get one budget per console
+process; in process memory otherwise. The Redis storage is limits' asynchronous one, so a
+slow Redis never stalls the console's event loop (the live queue of every agent). If
+Redis fails, attempts are counted in the process's memory meanwhile: sign-in stays
+throttled (per process) and open to agents, and `shared_state_unavailable` is logged.
 """
 
 from __future__ import annotations
@@ -18,10 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.settings import ConsoleSettings, get_settings
+from bot.shared_state import Outage, SharedState, unavailable_errors
 
 DEFAULT_ACCOUNT_LIMIT = ConsoleSettings.signin_account_limit
 DEFAULT_ADDRESS_LIMIT = ConsoleSettings.signin_address_limit
-DEFAULT_STORAGE = ConsoleSettings.throttle_storage
 NAMESPACE = "console-signin"
 
 
@@ -44,39 +50,68 @@ class SignInThrottle:
         self,
         account_limit: str = DEFAULT_ACCOUNT_LIMIT,
         address_limit: str = DEFAULT_ADDRESS_LIMIT,
-        storage_uri: str = DEFAULT_STORAGE,
+        state: SharedState | None = None,
     ) -> None:
         # Imported here: `limits` pulls in pkg_resources (slow), and every `supportbot`
         # command imports this package, not only the console.
         from limits import parse
+        from limits.aio.strategies import MovingWindowRateLimiter
         from limits.storage import storage_from_string
-        from limits.strategies import MovingWindowRateLimiter
 
         self._limits: dict[str, Any] = {
             "account": parse(account_limit),
             "address": parse(address_limit),
         }
-        # The limiter holds its storage only by weak reference: keep it alive here.
-        self._storage = storage_from_string(storage_uri)
-        self._limiter = MovingWindowRateLimiter(self._storage)
+        self.state = state or SharedState()
+        self._namespace = self.state.key(NAMESPACE)
+        # A limiter holds its storage only by weak reference: these keep them alive.
+        self._local_storage = storage_from_string("async+memory://")
+        self._local = MovingWindowRateLimiter(self._local_storage)
+        self._shared: Any = None
+        if self.state.shared:
+            self._shared_storage = storage_from_string(self.state.limits_uri(),
+                                                       **self.state.limits_options())
+            self._shared = MovingWindowRateLimiter(self._shared_storage)
+            self._unavailable = unavailable_errors()
+        self.outage = Outage("console_signin_throttle", self.state)
 
     @classmethod
-    def from_env(cls, settings: ConsoleSettings | None = None) -> SignInThrottle:
-        """As SUPPORTBOT_CONSOLE_* say (bot.settings)."""
+    def from_env(cls, settings: ConsoleSettings | None = None,
+                 state: SharedState | None = None) -> SignInThrottle:
+        """As SUPPORTBOT_CONSOLE_* and SUPPORTBOT_SHARED_STATE say (bot.settings)."""
         settings = settings or get_settings().console
         return cls(settings.signin_account_limit, settings.signin_address_limit,
-                   settings.throttle_storage)
+                   state or SharedState.from_settings())
 
-    def attempt(self, account: str, address: str) -> Verdict:
+    async def attempt(self, account: str, address: str) -> Verdict:
         """Count one sign-in attempt; refused when a count is already full."""
+        if self._shared is not None and not self.outage.skipping():
+            try:
+                verdict = await self._attempt(self._shared, account, address)
+            except self._unavailable as error:
+                self.outage.failed(error)
+            else:
+                self.outage.succeeded()
+                return verdict
+        return await self._attempt(self._local, account, address)
+
+    async def _attempt(self, limiter: Any, account: str, address: str) -> Verdict:
         keys = {"account": account_key(account), "address": address or "unknown"}
         for kind, key in keys.items():
             item = self._limits[kind]
-            if not self._limiter.hit(item, NAMESPACE, kind, key):
-                reset_at, _remaining = self._limiter.get_window_stats(item, NAMESPACE, kind, key)
+            if not await limiter.hit(item, self._namespace, kind, key):
+                reset_at, _remaining = await limiter.get_window_stats(
+                    item, self._namespace, kind, key)
                 wait = max(1, int(reset_at - time.time()) + 1)
                 return Verdict(allowed=False, locked=kind, retry_after_s=wait)
         return Verdict(allowed=True)
 
-    def succeeded(self, account: str) -> None:
-        self._limiter.clear(self._limits["account"], NAMESPACE, "account", account_key(account))
+    async def succeeded(self, account: str) -> None:
+        """Clear the account's count, in both places (it may have been counted in either)."""
+        args = (self._limits["account"], self._namespace, "account", account_key(account))
+        await self._local.clear(*args)
+        if self._shared is not None and not self.outage.skipping():
+            try:
+                await self._shared.clear(*args)
+            except self._unavailable as error:
+                self.outage.failed(error)

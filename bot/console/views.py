@@ -100,7 +100,7 @@ TOO_MANY_ATTEMPTS = N_(
 async def login(request: Request) -> HTTPResponse:
     name, password = form(request, "name", 255), request.form.get("password") or ""
     address = client_address(request)
-    verdict = request.app.ctx.throttle.attempt(name, address)
+    verdict = await request.app.ctx.throttle.attempt(name, address)
     if not verdict.allowed:
         # Refused unchecked: during a lock-out even the right password does not sign in.
         log_event(logger, "console_signin_refused", logging.WARNING, account=name,
@@ -119,7 +119,7 @@ async def login(request: Request) -> HTTPResponse:
         log_event(logger, "console_signin_refused", logging.WARNING, account=name,
                   address=address, reason=reason)
         return render(request, "login.html", status=401, error=WRONG_PASSWORD)
-    request.app.ctx.throttle.succeeded(name)
+    await request.app.ctx.throttle.succeeded(name)
     if auth.needs_rehash(stored):
         await run_sync(desk_of(request).set_agent_password, name, auth.hash_password(password))
     token = await run_sync(request.app.ctx.sessions.start, agent.name)

@@ -110,6 +110,9 @@ class Services:
             # another (bot/channels/socket.py).
             "SUPPORTBOT_SOCKETIO_REDIS_URL": self.redis_url(),
             "SUPPORTBOT_SOCKETIO_REDIS_CHANNEL": f"{self.redis_key_prefix}-socketio",
+            # Per-sender limits, remembered languages and console sign-in counts in that
+            # Redis: one budget per sender across the instances (bot/shared_state.py).
+            "SUPPORTBOT_SHARED_STATE": "redis",
             "SUPPORTBOT_RABBITMQ_HOST": self.rabbitmq_host,
             "SUPPORTBOT_RABBITMQ_PORT": str(self.rabbitmq_port),
             "SUPPORTBOT_RABBITMQ_USERNAME": self.rabbitmq_username,

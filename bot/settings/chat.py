@@ -64,10 +64,6 @@ class LimitsSettings:
     rate_bytes: int = setting(
         "SUPPORTBOT_RATE_BYTES", 64 * 1024,
         "per sender: raw bytes in the window", check=positive)
-    rate_storage_uri: str | None = setting(
-        "SUPPORTBOT_RATE_STORAGE_URI", None,
-        "`redis://…` shares the sender limits between instances (needs `coredis`)",
-        shown="memory")
     max_body_bytes: int = setting(
         "SUPPORTBOT_MAX_BODY_BYTES", 64 * 1024,
         "largest request the Rasa process reads (chat, socket.io, Rasa's API)",

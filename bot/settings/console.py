@@ -23,9 +23,6 @@ class ConsoleSettings:
     signin_address_limit: str = setting(
         "SUPPORTBOT_CONSOLE_SIGNIN_ADDRESS_LIMIT", "30 per 15 minutes",
         "console sign-in attempts per connecting address")
-    throttle_storage: str = setting(
-        "SUPPORTBOT_CONSOLE_THROTTLE_STORAGE", "memory://",
-        "where those counts live; `redis://host:6379` shares them between consoles")
     queue_page_size: int = setting(
         "SUPPORTBOT_CONSOLE_QUEUE_PAGE_SIZE", 50,
         "tickets per page of the console's queue (at most 200)", check=positive)

@@ -60,6 +60,13 @@ class BrokerSettings:
         "SUPPORTBOT_REDIS_PASSWORD", "", "its password", shown="none", secret=True)
     redis_key_prefix: str = setting(
         "SUPPORTBOT_REDIS_KEY_PREFIX", "supportbot", "the prefix of its keys")
+    shared_state: str = setting(
+        "SUPPORTBOT_SHARED_STATE", "memory",
+        "`redis`: per-sender chat limits, remembered languages and console sign-in counts "
+        "are kept in that Redis, one budget whatever instance a message reaches "
+        "(`make run-scaled` sets it); `memory`: each process keeps its own",
+        check=lambda value: None if value in ("memory", "redis")
+        else "must be `memory` or `redis`")
 
 
 @dataclass(frozen=True)

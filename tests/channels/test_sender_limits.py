@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
-from bot.channels.sender_limits import Allowance, SenderLimiter, async_storage_uri
+from bot.channels.sender_limits import Allowance, SenderLimiter
 from bot.settings import Settings
+from bot.shared_state import SharedState
 
 
 def charges(limiter: SenderLimiter, calls: list[tuple[str, int]]) -> list[str | None]:
@@ -75,14 +74,8 @@ def test_settings_from_the_environment():
            "SUPPORTBOT_RATE_SECONDS": "0.2"}
     limits = Settings.from_env(env).limits
     assert Allowance.from_settings(limits) == Allowance(3, 5000, 1)  # at least a second
-    limiter = SenderLimiter.from_settings(
-        Settings.from_env({**env, "SUPPORTBOT_RATE_STORAGE_URI": "memory://"}).limits)
+    settings = Settings.from_env(env)
+    limiter = SenderLimiter.from_settings(settings.limits, SharedState.from_settings(
+        settings.broker))
+    assert not limiter.state.shared  # memory unless SUPPORTBOT_SHARED_STATE=redis
     assert charges(limiter, [("a", 1)] * 4) == [None, None, None, "burst"]
-
-
-def test_storage_uris_are_made_asynchronous():
-    assert async_storage_uri("") == "async+memory://"
-    assert async_storage_uri("redis://cache:6379/2") == "async+redis://cache:6379/2"
-    assert async_storage_uri("async+memory://") == "async+memory://"
-    with pytest.raises(Exception):  # noqa: B017 - limits' own ConfigurationError
-        SenderLimiter(storage_uri="nosuch://here")

@@ -3,6 +3,7 @@ nothing afterwards. Live against `supportbot console`, plus the store on its own
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import hashlib
 import io
@@ -14,7 +15,7 @@ from sqlalchemy import select
 
 from bot.cli import main
 from bot.console.sessions import SessionStore
-from bot.console.throttle import SignInThrottle
+from bot.console.throttle import SignInThrottle, Verdict
 from bot.desk import Desk
 from bot.desk.clock import utc_now
 from bot.desk.models import ConsoleSession
@@ -114,8 +115,11 @@ def test_the_throttle_keeps_its_storage_alive() -> None:
     # limits' strategies hold their storage by weak reference only.
     throttle = SignInThrottle("2 per 1 minute", "10 per 1 minute")
     gc.collect()
-    verdicts = [throttle.attempt("Ada", "10.0.0.1").allowed for _ in range(3)]
+
+    async def attempts() -> tuple[list[bool], Verdict]:
+        verdicts = [(await throttle.attempt("Ada", "10.0.0.1")).allowed for _ in range(3)]
+        return verdicts, await throttle.attempt(" ada ", "10.0.0.2")
+    verdicts, refused = asyncio.run(attempts())
     assert verdicts == [True, True, False]
-    refused = throttle.attempt(" ada ", "10.0.0.2")
     assert not refused.allowed and refused.locked == "account"
     assert 0 < refused.retry_after_s <= 61

@@ -15,6 +15,7 @@ from supervisor.options import ServerOptions
 from bot.metrics.consumer import ConsumerSettings
 from bot.scaleout.launcher import ScaledStack, Services, stack_from_settings
 from bot.settings import Settings
+from bot.shared_state import SharedState
 from deploy.nginx.edge import nginx_binary
 from tests.support.services import missing
 
@@ -109,6 +110,13 @@ def test_the_metrics_consumer_reads_the_brokers_queue_with_the_same_credentials(
     assert settings.queue == "events" and settings.port == 9200
     assert settings.amqp_url == "amqp://bot:p%40ss%3Aw%2Frd%25@127.0.0.1:5672/"
     assert "p@ss" not in settings.broker  # logged without the password
+
+
+def test_every_process_keeps_limits_and_languages_in_the_lock_stores_redis(tmp_path):
+    scaled = stack(tmp_path)
+    state = SharedState.from_settings(Settings.from_env(scaled.process_env()).broker)
+    assert state.redis_url == scaled.services.redis_url()  # the lock store's, password too
+    assert state.key_prefix == scaled.services.redis_key_prefix
 
 
 def test_without_console_or_consumer_neither_is_started(tmp_path):
