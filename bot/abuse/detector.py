@@ -130,6 +130,9 @@ def _scan(norm: str, ll: LanguageLexicon, own: bool, code: str, hit: Hit) -> Non
     for kind in ("threats", "discrimination"):
         if any(p.search(norm) for p in ll.patterns[kind]):
             hit(kind, SCORES["threat" if kind == "threats" else "hate"], f"{kind}:{code}")
+    # Phrases that belittle the reader with no insulting word ("you are a joke").
+    if any(p.search(norm) for p in ll.patterns["insults"]):
+        hit("personal_insults", SCORES["insult_aimed"], f"insult_phrase:{code}")
 
     def words(name: str) -> list[re.Match[str]]:
         with_ff, without_ff = ll.words[name]

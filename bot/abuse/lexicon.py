@@ -18,7 +18,7 @@ import yaml
 LEXICON_FILE = Path(__file__).with_name("lexicon.yml")
 LANGUAGES = ("en", "sv")
 WORD_LISTS = ("profanity", "mild", "insults", "targeted", "slurs")
-PATTERN_KINDS = ("threats", "discrimination")
+PATTERN_KINDS = ("threats", "discrimination", "insults")
 
 _LEFT, _RIGHT = r"(?<![\w'])", r"(?![\w])"
 
