@@ -17,11 +17,13 @@ from bot.desk.reviews import ReviewError
 from bot.trainer.data_checks import check_duplicates
 from bot.trainer.nlu_data import load_examples
 from bot.trainer.review import assign, assignable_intents, nearest_faq
+from tests.support.desk_template import copy_template
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
+def db_url(tmp_path: Path, desk_template: Path) -> str:
     url = f"sqlite:///{tmp_path / 'desk.db'}"
+    copy_template(desk_template, url)
     migrate(url)
     return url
 
