@@ -4,8 +4,10 @@
     app.run(host="127.0.0.1", port=8080)   # or: supportbot console
 
 Modules: app (factory, middleware), auth (passwords, signed session cookies, secret),
-csrf (per-session form tokens), views (queue, ticket, suspensions), transcript (Rasa's
-tracker store, read-only), commands (`supportbot agent add`, `supportbot console`).
+csrf (per-session form tokens), one module of pages each (signin_pages, queue_pages,
+ticket_pages, suspension_pages, agent_pages, account_pages, training; live: the queue's
+live stream) over forms (what their handlers share), transcript (Rasa's tracker store,
+read-only), commands (`supportbot agent add`, `supportbot console`).
 """
 
 from bot.console.app import create_app

@@ -10,8 +10,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.console import auth
+from bot.console.forms import desk_of, flash_redirect, form
 from bot.console.request_context import render, run_sync
-from bot.console.views import desk_of, flash_redirect, form
 from bot.i18n import LANGUAGES
 from bot.logs import log_event
 

@@ -19,9 +19,9 @@ from sanic.response import HTTPResponse
 
 from bot.console import auth, banners
 from bot.console.banners import Refusal
+from bot.console.forms import desk_of, flash_redirect, form, refused
 from bot.console.request_context import render, run_sync
 from bot.console.roles import lead_only
-from bot.console.views import desk_of, flash_redirect, form, refused
 from bot.desk import DeskError, format_ticket_ref, parse_ticket_ref
 from bot.desk.models import AGENT_ROLES
 from bot.logs import log_event

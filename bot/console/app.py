@@ -25,8 +25,11 @@ from bot.console import (
     csrf,
     filters,
     live,
+    queue_pages,
+    signin_pages,
+    suspension_pages,
+    ticket_pages,
     training,
-    views,
 )
 from bot.console.headers import NO_STORE, SECURITY_HEADERS
 from bot.console.request_context import live_agent, run_sync, set_session
@@ -87,7 +90,10 @@ def create_app(
     app.register_middleware(_save_session, "response")
     app.register_middleware(_security_headers, "response")
 
-    views.register(app)
+    signin_pages.register(app)
+    queue_pages.register(app)
+    ticket_pages.register(app)
+    suspension_pages.register(app)
     live.register(app)
     agent_pages.register(app)
     account_pages.register(app)

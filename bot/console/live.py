@@ -24,9 +24,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.console.filters import label
+from bot.console.queue_pages import page_link, queue_query
 from bot.console.request_context import live_agent, run_sync
 from bot.console.texts import language_of, template_words, translations
-from bot.console.views import page_link, queue_query
 from bot.desk.change_service import QueueMark, WaitingTicket
 from bot.desk.clock import utc_now
 from bot.logs import log_event

@@ -66,7 +66,8 @@ def test_secret_from_env_or_generated_once(tmp_path: Path, monkeypatch) -> None:
 
 def test_importing_the_console_creates_no_app_or_engine(tmp_path: Path) -> None:
     code = (
-        "import bot.console, bot.console.views, bot.console.commands\n"
+        "import bot.console, bot.console.commands, bot.console.signin_pages, "
+        "bot.console.queue_pages, bot.console.ticket_pages, bot.console.suspension_pages\n"
         "from sanic import Sanic\n"
         "assert not Sanic._app_registry, Sanic._app_registry"
     )
