@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.nlg import LanguageAwareNLG
-from tests.support.tools import ROOT
+from tests.support.domain import project_domain
 
-DOMAIN = Domain.load(str(ROOT / "domain"))
+DOMAIN = project_domain()
 
 
 def rendered(text: str | None, slot: str, metadata: dict | None = None) -> str:

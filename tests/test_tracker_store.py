@@ -6,15 +6,14 @@ import asyncio
 from pathlib import Path
 
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.pool import QueuePool
 
 from bot.tracker_store import TunedSQLTrackerStore
-from tests.support.tools import ROOT
+from tests.support.domain import project_domain
 
-DOMAIN = Domain.load(str(ROOT / "domain"))
+DOMAIN = project_domain()
 
 
 def test_a_tracker_saved_by_the_tuned_store_reads_back_the_same(tmp_path: Path):

@@ -6,13 +6,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from rasa.shared.core.domain import Domain
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from tests.support.tools import ROOT
+from tests.support.domain import project_domain
 
-DOMAIN = Domain.load(str(ROOT / "domain")).as_dict()
+DOMAIN = project_domain().as_dict()
 INITIAL_SLOTS = {
     name: spec.get("initial_value") for name, spec in DOMAIN["slots"].items()
 }

@@ -6,15 +6,14 @@ import asyncio
 import time
 
 import sqlalchemy as sa
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.desk import open_desk
 from bot.tracker_store import TunedSQLTrackerStore
-from tests.support.tools import ROOT
+from tests.support.domain import project_domain
 
-DOMAIN = Domain.load(str(ROOT / "domain"))
+DOMAIN = project_domain()
 DAY = 86400.0
 
 
