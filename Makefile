@@ -143,6 +143,21 @@ run-scaled: train
 	SUPPORTBOT_DEV_LOGIN=$${SUPPORTBOT_DEV_LOGIN:-$$(test -n "$$SUPPORTBOT_IDENTITY_KEY" && echo 0 || echo 1)} \
 	  $(BIN)/python -m bot.scaleout
 
+# The scaled profile in containers (deploy/container, docs/deploying.md "In containers"):
+# `make image` builds the app image and the infra image (nginx, PostgreSQL, Redis,
+# RabbitMQ from Debian) with podman; `make test-image` builds them, brings
+# deploy/container/compose.yml up, files a hacked-account report through nginx, finds
+# the ticket in the compose PostgreSQL and tears it all down (~2 min with warm caches).
+.PHONY: image test-image
+image:
+	deploy/container/build.sh
+
+# Any model will do (the NLU is not what it tests): `make train` only when there is none.
+test-image: install
+	$(BIN)/ruff check deploy/container
+	@ls $(MODELS)/*.tar.gz > /dev/null 2>&1 || $(MAKE) train
+	$(BIN)/python deploy/container/smoke_test.py
+
 # The scale-out profile under the load of `make bench`: nginx in front of two Rasa
 # instances vs in front of one (~5 min); writes bench/results/scaled.{json,md}.
 .PHONY: bench-scaled
