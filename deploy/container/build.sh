@@ -4,6 +4,7 @@
 #   localhost/supportbot-infra:latest  nginx, PostgreSQL, Redis, RabbitMQ (Debian packages)
 #
 #   deploy/container/build.sh          # warm: seconds when only code changed
+#   deploy/container/build.sh --no-cache   # further arguments go to both `podman build`s
 #
 # With no registry at hand (this machine) the bases are made locally first
 # (build-base.sh, once). Where one is reachable:
@@ -26,12 +27,14 @@ infra_base=${INFRA_BASE:-localhost/supportbot-debian:bookworm}
 ca=${BUILD_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}
 pip_cache=${PIP_CACHE_DIR:-$HOME/.cache/pip}
 mkdir -p "$pip_cache"
+extra=("$@")
 
 build() {  # image containerfile base [podman build options]
   local image=$1 file=$2 from=$3 old new
   shift 3
   old=$(podman image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)
-  podman build --quiet --layers -f "$file" --build-arg BASE="$from" -t "$image" "$@" . > /dev/null
+  podman build --quiet --layers -f "$file" --build-arg BASE="$from" -t "$image" "$@" \
+    "${extra[@]}" . > /dev/null
   new=$(podman image inspect --format '{{.Id}}' "$image")
   # The image this one replaces, unless a container still uses it; nothing else is pruned.
   if [[ -n "$old" && "$old" != "$new" ]]; then podman rmi "$old" > /dev/null 2>&1 || true; fi
