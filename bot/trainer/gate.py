@@ -54,6 +54,10 @@ def check(
             if "abusive_urgent" in thresholds:
                 at_least(f"running bot: abuse + case, right case [{lang}]", s["right_case"],
                          thresholds["abusive_urgent"])
+            if "abusive_urgent_calm" in thresholds:
+                # The case goes on and the abuse is still answered and recorded.
+                at_least(f"running bot: abuse + case, calm reply [{lang}]", s["calm"],
+                         thresholds["abusive_urgent_calm"])
         for lang, s in live.get("abuse_only", {}).items():
             if "abuse_only_escalated" in thresholds:
                 at_most(f"running bot: abuse only, escalated [{lang}]", s["escalated"],

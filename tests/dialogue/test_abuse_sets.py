@@ -31,6 +31,12 @@ def test_abuse_around_a_case_starts_that_case(live: dict, lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "sv"])
+def test_abuse_around_a_case_still_gets_the_calm_reply(live: dict, lang: str) -> None:
+    cases = live["abusive_urgent"][lang]
+    assert cases["calm"] >= gate.load_thresholds()["abusive_urgent_calm"], cases
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
 def test_abuse_alone_is_never_escalated(live: dict, lang: str) -> None:
     alone = live["abuse_only"][lang]
     assert alone["escalated"] <= gate.load_thresholds()["abuse_only_escalated"], alone
