@@ -68,14 +68,25 @@ $(AXE): tests/support/package.json tests/support/package-lock.json
 	@if command -v npm >/dev/null; then npm ci --prefix tests/support --no-audit --no-fund && touch $@; \
 	else echo "npm not found (apt-get install npm): the accessibility checks will skip"; fi
 
+# Two pytest-xdist workers, one per core; tests that share a server or a module's fixture
+# stay on one worker (tests/support/workers.py). PYTEST_WORKERS=0: all in this process.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
+
 test: install $(AXE)
 	$(BIN)/ruff check bot actions tests
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 # No trained model, no servers started (markers come from fixtures: tests/conftest.py).
 .PHONY: test-fast
 test-fast: install
-	$(BIN)/python -m pytest -m "not rasa and not e2e and not slow"
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not rasa and not e2e and not slow"
+
+# Both tiers timed as above and in one process, in one run (~25 min); writes
+# bench/results/test_tiers.{json,md}. BENCH_ARGS="--tiers fast --baseline REV" adds REV.
+.PHONY: bench-tests
+bench-tests: install $(AXE)
+	$(BIN)/python -m bench.test_tiers $(BENCH_ARGS)
 
 clean:
 	rm -rf models var .pytest_cache

@@ -11,6 +11,7 @@ from bot import rasa_patches
 from bot.serve import Stack, write_endpoints
 from bot.settings import get_settings
 from tests.support.tools import ROOT, free_port, run_tool
+from tests.support.workers import heaviest_first, once_per_run, xdist_group
 
 # Rasa run inside the test process is patched as bot/run_rasa.py patches the servers'.
 rasa_patches.install()
@@ -18,7 +19,7 @@ rasa_patches.install()
 # Fixtures more than one folder uses; helpers are plain imports from tests/support.
 pytest_plugins = [
     "tests.support.services", "tests.support.backends", "tests.support.browser",
-    "tests.support.fixtures",
+    "tests.support.fixtures", "tests.support.fault_summary",
 ]
 
 # A test that uses one of these fixtures (directly or through another) gets the marker:
@@ -37,11 +38,16 @@ MARKER_BY_FIXTURE = {
 }
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         for fixture, marker in MARKER_BY_FIXTURE.items():
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(marker)
+        group = xdist_group(item)  # used by `-n 2 --dist loadgroup` (Makefile)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+    heaviest_first(items, ("e2e", "rasa", "slow"))
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -73,12 +79,18 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("screenshots")
 
 
-@pytest.fixture(scope="session")
-def trained_model() -> Path:
+def _train() -> str:
     result = run_tool("rasa", "train", "--domain", "domain", "--data", "data",
                       "--config", "config.yml", "--out", "models")
     assert result.returncode == 0, "rasa train failed"
-    return max(ROOT.glob("models/*.tar.gz"), key=os.path.getmtime)
+    return str(max(ROOT.glob("models/*.tar.gz"), key=os.path.getmtime))
+
+
+@pytest.fixture(scope="session")
+def trained_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The model of the data as it is: trained (or found up to date) once per run, by
+    the first xdist worker that needs it."""
+    return Path(once_per_run(tmp_path_factory, "trained_model", _train))
 
 
 @pytest.fixture(scope="session")

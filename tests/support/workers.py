@@ -1,0 +1,77 @@
+"""The suite on several pytest-xdist workers (`make test`, `make test-fast`: `-n 2 --dist
+loadgroup`): which tests must share a worker, and work done once for all workers."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+# Session fixtures of tests/conftest.py whose tests stay together per file: the Rasa
+# stack's tests run in their file's order, as they were written.
+KEEP_FILE_TOGETHER = ("stack",)
+
+
+def xdist_group(item: pytest.Item) -> str | None:
+    """The group of tests that run on one worker (their file), or None (any worker).
+
+    A file's tests stay together when they share a fixture wider than one test that is
+    defined for that file or its folder (a console, an action server, a browser, a stack
+    or an evaluation of their own): it is then built once, not once per worker. Fixtures
+    of tests/conftest.py and tests/support (the session's stack, the trained model, the
+    services) are built once per worker that needs them; a second stack costs less than
+    one worker running every end-to-end test while the other idles."""
+    path = item.nodeid.split("::")[0]
+    names = getattr(item, "fixturenames", ())
+    if any(fixture in names for fixture in KEEP_FILE_TOGETHER):
+        return path
+    info = getattr(item, "_fixtureinfo", None)
+    for definitions in getattr(info, "name2fixturedefs", {}).values():
+        wide = definitions and definitions[-1].scope != "function"
+        if wide and definitions[-1].baseid not in ("", "tests"):
+            return path
+    return None
+
+
+def heaviest_first(items: list[pytest.Item], heavy: tuple[str, ...]) -> None:
+    """On xdist workers, the tests marked `heavy` first, those without the trained model
+    before those with it, then the rest (each in its order): the long groups start at
+    once, one worker trains the model while the other works on, and the short tests fill
+    the gaps at the end."""
+    def rank(item: pytest.Item) -> int:
+        if not any(item.get_closest_marker(marker) for marker in heavy):
+            return 2
+        return 1 if "trained_model" in getattr(item, "fixturenames", ()) else 0
+
+    if os.environ.get("PYTEST_XDIST_WORKER") is not None:
+        items.sort(key=rank)
+
+
+@contextmanager
+def _exclusive(lock: Path) -> Iterator[None]:
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str,
+                 make: Callable[[], str]) -> str:
+    """`make()`'s result, made by the first worker that asks and read by the others
+    (without xdist: made here). The folder above the workers' temp folders is this run's."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return make()
+    shared = tmp_path_factory.getbasetemp().parent
+    with _exclusive(shared / f"{name}.lock"):
+        note = shared / f"{name}.result"
+        if note.is_file():
+            return note.read_text(encoding="utf-8")
+        result = make()
+        note.write_text(result, encoding="utf-8")
+        return result
