@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.trainer import rasa_validate
 from bot.trainer.data_checks import ERROR
 from tests.support.nlu_project import DOMAIN, make_project
 
@@ -44,8 +45,15 @@ def test_validate_command_exit_codes_and_json(
 
 
 @pytest.mark.slow  # every pair of the real data; Rasa's validator
-def test_the_real_data_passes_with_rasa(capsys: pytest.CaptureFixture[str]) -> None:
-    """The trainers' gate on today's data: `rasa data validate` (for real) and our checks."""
+def test_the_real_data_passes_with_rasa(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The trainers' gate on today's data: `rasa data validate` (for real) and our checks.
+    Rasa's run is made strict (--fail-on-warnings: not one warning, false alarm or not),
+    so this one subprocess is also the check that the data is clean for Rasa."""
+    command = rasa_validate.rasa_command
+    monkeypatch.setattr(rasa_validate, "rasa_command",
+                        lambda *paths: [*command(*paths), "--fail-on-warnings"])
     code, out = _run(["validate", "--json"], capsys)
     report = json.loads(out)
     assert report["rasa"]["ran"] and report["rasa"]["returncode"] == 0
