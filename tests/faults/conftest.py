@@ -1,19 +1,51 @@
 """Destructive tests get their own Stack (tests/support/faults.py): the dialogue tests'
 stack is never broken; every fault injected is counted for SECURITY.md (the line is
-printed by tests/support/fault_summary.py)."""
+printed by tests/support/fault_summary.py).
+
+One fault stack for the folder (its files run on one worker, tests/support/workers.py):
+its desk is a fresh PostgreSQL schema reached through a proxy the database tests cut;
+the action server tests kill and freeze its servers. Each test leaves every server
+running and the proxy open, and uses users of its own."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
 
+from bot.serve import Stack
 from tests.support.faults import make_stack
+from tests.support.proxy import Proxy
 
 
-@pytest.fixture(scope="module")
-def fault_stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory):
-    stack = make_stack(tmp_path_factory.mktemp("faults"), trained_model)
-    stack.start()
-    yield stack
-    stack.stop()
+@pytest.fixture(scope="session")
+def fault_stack(trained_model: Path, postgres_server: str,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The fault stack, with `proxy` (between it and PostgreSQL) and `direct` (an engine
+    straight to the desk's schema, past the proxy)."""
+    server = make_url(postgres_server)
+    schema = f"sb_faults_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, future=True)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    proxy = Proxy(server.host or "localhost", server.port or 5432)
+    options = {"options": f"-csearch_path={schema}"}
+    via_proxy = server.set(host="127.0.0.1", port=proxy.port).update_query_dict(options)
+    stack = make_stack(tmp_path_factory.mktemp("faults"), trained_model,
+                       db_url=via_proxy.render_as_string(hide_password=False))
+    stack.proxy = proxy
+    stack.direct = create_engine(server.update_query_dict(options), future=True)
+    try:
+        stack.start()
+        yield stack
+    finally:
+        stack.stop()
+        proxy.close()
+        stack.direct.dispose()
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 import signal
-import sqlite3
 import threading
-from pathlib import Path
+
+from sqlalchemy import text
 
 from bot.channels.delivery_texts import TEXTS
 from tests.support.faults import LOST, outbox_rows, signal_process, wait_for
@@ -22,8 +22,8 @@ def tickets(stack, user: str) -> list[dict]:
 
 
 def reports(stack) -> int:
-    with sqlite3.connect(Path(stack.db.removeprefix("sqlite:///"))) as db:
-        return db.execute("SELECT count(*) FROM reports").fetchone()[0]
+    with stack.direct.connect() as db:
+        return db.execute(text("SELECT count(*) FROM reports")).scalar_one()
 
 
 def filed_once(stack, user: str, category: str) -> dict:

@@ -1,47 +1,17 @@
-"""The desk's PostgreSQL goes away for real (a TCP proxy cut between the action server and
-the database) at the moment a report is filed: the user is told the report is kept, no
-half-written ticket exists meanwhile, and once the database is back the report is filed
-exactly once, with all its fields."""
+"""The desk's PostgreSQL goes away for real (the fault stack's proxy, tests/faults/
+conftest.py, cut between the action server and the database) at the moment a report is
+filed: the user is told the report is kept, no half-written ticket exists meanwhile, and
+once the database is back the report is filed exactly once, with all its fields."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
-from tests.support.faults import FAULTS, LOST, make_stack
+from tests.support.faults import FAULTS, LOST
 from tests.support.live import say
-from tests.support.proxy import Proxy
 
 KEPT = "Your details are kept"  # utter_report_failed (en)
-
-
-@pytest.fixture(scope="module")
-def pg(trained_model, postgres_server: str, tmp_path_factory):
-    """A Stack whose desk is a fresh PostgreSQL schema reached through the proxy."""
-    server = make_url(postgres_server)
-    schema = f"sb_faults_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, future=True)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    proxy = Proxy(server.host or "localhost", server.port or 5432)
-    options = {"options": f"-csearch_path={schema}"}
-    via_proxy = server.set(host="127.0.0.1", port=proxy.port).update_query_dict(options)
-    stack = make_stack(tmp_path_factory.mktemp("pgfaults"), trained_model,
-                       db_url=via_proxy.render_as_string(hide_password=False))
-    stack.start()
-    direct = create_engine(server.update_query_dict(options), future=True)
-    try:
-        yield stack, proxy, direct
-    finally:
-        stack.stop()
-        proxy.close()
-        direct.dispose()
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
 
 
 def rows(direct, user: str) -> dict[str, int]:
@@ -86,8 +56,8 @@ def assert_filed_once(direct, user: str) -> None:
 DESCRIPTION = "they changed my email and added a new phone number"
 
 
-def test_database_down_while_filing(pg):
-    stack, proxy, direct = pg
+def test_database_down_while_filing(fault_stack):
+    stack, proxy, direct = fault_stack, fault_stack.proxy, fault_stack.direct
     user = "acct-db-down"
     start_hacked_report(stack, user)
     proxy.cut()
@@ -104,10 +74,10 @@ def test_database_down_while_filing(pg):
 
 
 @pytest.mark.parametrize("trap", ["before_commit", "after_commit"])
-def test_database_lost_mid_commit(pg, trap):
+def test_database_lost_mid_commit(fault_stack, trap):
     """Before: the transaction never commits (no partial rows). After: it committed but
     the action never heard; the retry finds the idempotency key and writes nothing."""
-    stack, proxy, direct = pg
+    stack, proxy, direct = fault_stack, fault_stack.proxy, fault_stack.direct
     user = f"acct-db-{trap}"
     start_hacked_report(stack, user)
     proxy.arm(trap)

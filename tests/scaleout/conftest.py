@@ -36,13 +36,14 @@ def pg_database(postgres_server: str) -> Iterator[str]:
         drop_database(postgres_server, name)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def scaled(trained_model, postgres_server: str, redis_server, rabbitmq_server,
            tmp_path_factory: pytest.TempPathFactory):
-    """The scaled stack once per module, under supervisord: two Rasa instances and two
+    """The scaled stack once per run, under supervisord: two Rasa instances and two
     action servers behind nginx, the console behind it too, on throw-away PostgreSQL
     databases, a Redis key prefix of its own and a RabbitMQ queue of its own; all
-    removed afterwards."""
+    removed afterwards. Its files run on one worker (tests/support/workers.py), in file
+    order: test_scaled_stack.py, whose last test kills an instance, comes last."""
     import asyncio
 
     import aio_pika

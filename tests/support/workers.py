@@ -14,6 +14,10 @@ import pytest
 # Session fixtures of tests/conftest.py whose tests stay together per file: the Rasa
 # stack's tests run in their file's order, as they were written.
 KEEP_FILE_TOGETHER = ("stack",)
+# Session fixtures of a folder's conftest.py that several of its files share: all their
+# tests run on one worker, so the fixture (a stack with Rasa processes of its own) is
+# started once per run, not once per file.
+KEEP_FOLDER_TOGETHER = ("scaled", "fault_stack")
 
 
 def xdist_group(item: pytest.Item) -> str | None:
@@ -27,6 +31,9 @@ def xdist_group(item: pytest.Item) -> str | None:
     one worker running every end-to-end test while the other idles."""
     path = item.nodeid.split("::")[0]
     names = getattr(item, "fixturenames", ())
+    for fixture in KEEP_FOLDER_TOGETHER:
+        if fixture in names:
+            return f"{path.rsplit('/', 1)[0]}::{fixture}"
     if any(fixture in names for fixture in KEEP_FILE_TOGETHER):
         return path
     info = getattr(item, "_fixtureinfo", None)
