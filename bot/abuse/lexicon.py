@@ -56,6 +56,19 @@ def bare(entry: str) -> str:
     return entry.lstrip("=").strip("*")
 
 
+# Swedish typed on a keyboard without å, ä, ö: "javla", "vardelosa", "hall kaften".
+_FOLD = str.maketrans("åäö", "aao")
+# A folded spelling shorter than this is too often another word ("röv" -> "rov", prey).
+_MIN_FOLDED = 4
+
+
+def with_folded(entries: list[str]) -> list[str]:
+    """`entries` and, for those with å, ä or ö, the same entry spelt without them."""
+    folded = [e.translate(_FOLD) for e in entries
+              if e != e.translate(_FOLD) and len(bare(e).replace(" ", "")) >= _MIN_FOLDED]
+    return entries + folded
+
+
 def _alternation(entries: list[str], endings: str) -> re.Pattern[str] | None:
     if not entries:
         return None
@@ -71,6 +84,8 @@ def _language(data: dict[str, Any], lang: str) -> LanguageLexicon:
     words = {}
     for name in WORD_LISTS:
         entries = [str(e) for e in lists.get(name, [])]
+        if lang == "sv":
+            entries = with_folded(entries)
         safe = [e for e in entries if bare(e) not in false_friends]
         words[name] = (_alternation(entries, endings), _alternation(safe, endings))
     targets = data["targets"][lang]

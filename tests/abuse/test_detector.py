@@ -62,7 +62,12 @@ def test_abusive_messages_get_the_policy_category(text, language, category):
 @pytest.mark.parametrize(
     "text",
     ["du är en idiot", "idioten", "idioter", "idioterna", "din skitidiot", "IDIOT!!",
-     "idi0t", "idioooot"],
+     "idi0t", "idioooot",
+     # Typed without å, ä, ö.
+     "ni e sa javla vardelosa", "hall kaften", "era klapare",
+     # Belittling with no insulting word.
+     "ni är det sämsta som hänt", "ni är värre än bedragarna", "ni är en bluff",
+     "ta er avstängning och stoppa upp den"],
 )
 def test_swedish_inflections_compounds_and_disguises(text):
     assert detect(text, "sv").abusive, text
@@ -93,6 +98,9 @@ def test_swedish_inflections_compounds_and_disguises(text):
         ("soporna hämtas på tisdag", "sv"),
         ("jag packar ihop och tar ut allt", "sv"),
         ("hur lång tid tar ett uttag till en amatörförening", "sv"),
+        ("det var ett rov att köpa till det priset", "sv"),  # "rov" is not "röv"
+        ("är det här en bluff eller är det ni?", "sv"),  # asking about phishing
+        ("den sämsta kursen i år", "sv"),
         ("I will be at the office tomorrow", "en"),
         ("my TF card reader", "en"),
         ("", None),
