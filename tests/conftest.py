@@ -13,9 +13,6 @@ from bot.settings import get_settings
 from tests.support.tools import ROOT, free_port, run_tool
 from tests.support.workers import heaviest_first, once_per_run, xdist_group
 
-# Rasa run inside the test process is patched as bot/run_rasa.py patches the servers'.
-rasa_patches.install()
-
 # Fixtures more than one folder uses; helpers are plain imports from tests/support.
 pytest_plugins = [
     "tests.support.services", "tests.support.backends", "tests.support.browser",
@@ -36,6 +33,20 @@ MARKER_BY_FIXTURE = {
     "chat_page": "slow",
     "browser": "slow",
 }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Rasa run inside the test process is patched as bot/run_rasa.py patches the servers',
+    before any test module is imported. Not in xdist's controller, which runs no test
+    (importing the patches imports TensorFlow: seconds of CPU); each worker installs them."""
+    if not _xdist_controller(config):
+        rasa_patches.install()
+
+
+def _xdist_controller(config: pytest.Config) -> bool:
+    # As xdist decides to distribute (a worker's options say dist "no").
+    return (not config.getoption("collectonly") and not hasattr(config, "workerinput")
+            and config.getoption("dist", "no") != "no" and bool(config.getoption("tx", None)))
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
