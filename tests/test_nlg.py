@@ -10,17 +10,15 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.nlg import LanguageAwareNLG
 from tests.support.domain import project_domain
 
-DOMAIN = project_domain()
-
 
 def rendered(text: str | None, slot: str, metadata: dict | None = None) -> str:
     tracker = DialogueStateTracker.from_events("acct-1", [SlotSet("language", slot)],
-                                               slots=DOMAIN.slots)
+                                               slots=project_domain().slots)
     if text is not None:
         tracker.update(UserUttered(text, {"name": "greet", "confidence": 1.0},
                                    metadata=metadata))
-    reply = asyncio.run(LanguageAwareNLG(domain=DOMAIN).generate("utter_greet", tracker,
-                                                                 "rest"))
+    nlg = LanguageAwareNLG(domain=project_domain())
+    reply = asyncio.run(nlg.generate("utter_greet", tracker, "rest"))
     return reply["text"]
 
 

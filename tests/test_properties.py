@@ -35,7 +35,7 @@ from actions.session import ActionEachMessage
 from actions.status import ActionCheckStatus
 from bot.channels.guard import Limits, screen
 from bot.redact import bip39_words
-from tests.support.actions import DOMAIN, INITIAL_SLOTS
+from tests.support.actions import domain_dict, initial_slots
 from tests.support.redact_variants import luhn_complete
 
 INTENTS = sorted({*CATEGORY_BY_INTENT, "request_human", "check_appeal_status", "faq",
@@ -131,7 +131,7 @@ def desk_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tracker_for(parse: dict, text: str, sender: str, slots: dict) -> Tracker:
     return Tracker.from_dict({
         "sender_id": sender,
-        "slots": {**INITIAL_SLOTS, **slots},
+        "slots": {**initial_slots(), **slots},
         "latest_message": {**parse, "text": text, "message_id": "m1"},
         "events": [{"event": "action", "name": "action_listen"},
                    {"event": "user", "text": text}],
@@ -145,7 +145,7 @@ def run_actions(loop, parse: dict, text: str, sender: str, category: str) -> Non
     def run(action, slots: dict | None = None) -> list[dict]:
         dispatcher = CollectingDispatcher()
         events = loop.run_until_complete(
-            action.run(dispatcher, tracker_for(parse, text, sender, slots or {}), DOMAIN))
+            action.run(dispatcher, tracker_for(parse, text, sender, slots or {}), domain_dict()))
         assert isinstance(events, list)
         return events
 
@@ -158,7 +158,7 @@ def run_actions(loop, parse: dict, text: str, sender: str, category: str) -> Non
     tracker = tracker_for({**parse, "intent": {"name": report_intent}}, text, sender, slots)
     for slot in REQUIRED_SLOTS[category]:
         validated = getattr(form, f"validate_{slot}")(text, CollectingDispatcher(), tracker,
-                                                       DOMAIN)
+                                                       domain_dict())
         value = validated.get(slot)
         slots[slot] = value if value is not None else text[:40]
     run(ActionFileReport(), slots)

@@ -13,11 +13,10 @@ from sqlalchemy.pool import QueuePool
 from bot.tracker_store import TunedSQLTrackerStore
 from tests.support.domain import project_domain
 
-DOMAIN = project_domain()
-
 
 def test_a_tracker_saved_by_the_tuned_store_reads_back_the_same(tmp_path: Path):
-    store = TunedSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "t.db"))
+    store = TunedSQLTrackerStore(domain=project_domain(), dialect="sqlite",
+                                 db=str(tmp_path / "t.db"))
     assert isinstance(store.engine.pool, QueuePool)  # no connect + PRAGMAs per session
     with store.engine.connect() as db:
         assert db.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -25,13 +24,13 @@ def test_a_tracker_saved_by_the_tuned_store_reads_back_the_same(tmp_path: Path):
 
     tracker = DialogueStateTracker.from_events(
         "acct-1", [UserUttered("hej", {"name": "greet"}), SlotSet("language", "sv")],
-        slots=DOMAIN.slots)
+        slots=project_domain().slots)
     asyncio.run(store.save(tracker))
     tracker.update(UserUttered("tack", {"name": "thank"}))
     asyncio.run(store.save(tracker))  # only the new event is appended
 
     # Rasa's own store reads what ours wrote: the schema is Rasa's.
-    plain = SQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "t.db"))
+    plain = SQLTrackerStore(domain=project_domain(), dialect="sqlite", db=str(tmp_path / "t.db"))
     for reader in (store, plain):
         back = asyncio.run(reader.retrieve("acct-1"))
         assert [e.text for e in back.events if isinstance(e, UserUttered)] == ["hej", "tack"]
@@ -44,15 +43,15 @@ def test_sessions_and_rows_as_rasas_store_has_them(tmp_path: Path):
     from rasa.shared.core.events import ActionExecuted, SessionStarted
 
     db = str(tmp_path / "t.db")
-    ours = TunedSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=db)
-    plain = SQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=db)
+    ours = TunedSQLTrackerStore(domain=project_domain(), dialect="sqlite", db=db)
+    plain = SQLTrackerStore(domain=project_domain(), dialect="sqlite", db=db)
     first = [ActionExecuted("action_session_start", timestamp=0.5), SessionStarted(timestamp=1.0),
              UserUttered("hi", {"name": "greet"}, timestamp=2.0)]
     second = [ActionExecuted("action_session_start", timestamp=3.0),
               SessionStarted(timestamp=4.0), UserUttered("hej", {"name": "greet"}, timestamp=5.0)]
     for writer, reader in ((plain, ours), (ours, plain)):
         sender = f"acct-{type(writer).__name__}"
-        tracker = DialogueStateTracker.from_events(sender, first, slots=DOMAIN.slots)
+        tracker = DialogueStateTracker.from_events(sender, first, slots=project_domain().slots)
         asyncio.run(writer.save(tracker))
         # each turn works on the tracker just read back, as Rasa's processor does
         tracker = asyncio.run(writer.retrieve(sender))
@@ -89,11 +88,11 @@ def test_the_event_broker_gets_the_events_rasas_store_would_publish(tmp_path: Pa
     for store_class in (SQLTrackerStore, TunedSQLTrackerStore):
         name = store_class.__name__
         broker = SQLEventBroker(db=str(tmp_path / f"broker-{name}.db"))
-        store = store_class(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / f"{name}.db"),
-                            event_broker=broker)
+        store = store_class(domain=project_domain(), dialect="sqlite",
+                            db=str(tmp_path / f"{name}.db"), event_broker=broker)
         start = [ActionExecuted("action_session_start", timestamp=1.0),
                  SessionStarted(timestamp=2.0), ActionExecuted("action_listen", timestamp=3.0)]
-        tracker = DialogueStateTracker.from_events("acct-1", start, slots=DOMAIN.slots)
+        tracker = DialogueStateTracker.from_events("acct-1", start, slots=project_domain().slots)
         asyncio.run(store.save(tracker))
         for turn in range(2):
             tracker = asyncio.run(store.retrieve("acct-1"))

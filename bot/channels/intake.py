@@ -14,7 +14,7 @@ from collections import ChainMap
 from collections.abc import Awaitable, Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
@@ -39,6 +39,9 @@ from bot.metrics.messages import REFUSED, Turn
 from bot.redact.window import SecretWindow
 from bot.shared_state import SharedState
 
+if TYPE_CHECKING:
+    from rasa.shared.core.domain import Domain
+
 logger = logging.getLogger(__name__)
 DOMAIN_DIR = Path(__file__).resolve().parents[2] / "domain"
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
@@ -46,10 +49,16 @@ LANGUAGE_SAMPLE_CHARS = 2000  # enough words to tell en from sv; bounded work
 
 
 @lru_cache(maxsize=1)
-def _disk_responses() -> Mapping[str, list]:
+def _disk_domain() -> Domain:
+    """The repository's domain/ as Rasa loads it (seconds: every file is validated), once
+    per process and only when first asked; shared, so never changed."""
     from rasa.shared.core.domain import Domain
 
-    return Domain.load(str(DOMAIN_DIR)).responses
+    return Domain.load(str(DOMAIN_DIR))
+
+
+def _disk_responses() -> Mapping[str, list]:
+    return _disk_domain().responses
 
 
 def responses_of(app: Any) -> Mapping[str, list]:

@@ -102,9 +102,9 @@ def test_clean_message_leaves_no_evidence(actions_desk):
 
 
 def test_calm_response_exists_in_both_languages():
-    from tests.support.actions import DOMAIN
+    from tests.support.actions import domain_dict
 
-    variants = DOMAIN["responses"]["utter_abuse_calm"]
+    variants = domain_dict()["responses"]["utter_abuse_calm"]
     assert any(v.get("condition") for v in variants)  # sv
     assert any(not v.get("condition") for v in variants)  # en default
 

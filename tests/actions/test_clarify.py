@@ -7,7 +7,7 @@ from typing import Any
 
 from actions.clarify import ActionClarify
 from bot.channels.guard import button_payloads
-from tests.support.actions import DOMAIN, run, tracker
+from tests.support.actions import domain_dict, run, tracker
 
 ACTION = ActionClarify()
 
@@ -55,7 +55,7 @@ def test_no_likely_case_gets_the_menu() -> None:
 
 def test_every_button_it_can_offer_passes_the_channel_guard() -> None:
     # The guard defuses "/intent" texts the domain does not offer as buttons.
-    offered = button_payloads(DOMAIN["responses"])
+    offered = button_payloads(domain_dict()["responses"])
     for name in ("report_account_hacked", "report_missing_withdrawal", "report_missing_deposit",
                  "report_impersonation", "appeal_suspension", "check_appeal_status",
                  "deny"):

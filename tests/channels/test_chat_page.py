@@ -19,7 +19,7 @@ from bot.channels.chat_page import (
 )
 from bot.settings import get_settings
 from bot.tracker_store import TunedSQLTrackerStore
-from tests.support.trackers import DOMAIN
+from tests.support.domain import project_domain
 
 ORIGINS_ENV = "SUPPORTBOT_CHAT_ORIGINS"
 
@@ -73,10 +73,11 @@ def test_the_list_is_the_chats_allowed_origins(monkeypatch):
 
 
 def test_the_history_of_one_sender_from_a_real_tracker_store(tmp_path, caplog):
-    store = TunedSQLTrackerStore(domain=DOMAIN, host=f"sqlite:///{tmp_path / 'tracker.db'}")
+    domain = project_domain()
+    store = TunedSQLTrackerStore(domain=domain, host=f"sqlite:///{tmp_path / 'tracker.db'}")
     for sender, said in [("acct-a", "hej, mitt uttag saknas"), ("acct-b", "my deposit is lost")]:
         tracker = DialogueStateTracker.from_events(
-            sender, [UserUttered(said), BotUttered(f"answer to {sender}")], slots=DOMAIN.slots)
+            sender, [UserUttered(said), BotUttered(f"answer to {sender}")], slots=domain.slots)
         asyncio.run(store.save(tracker))
 
     status, body = asyncio.run(history_of(store, "acct-a", "en"))
@@ -102,13 +103,14 @@ def test_a_decision_the_restored_page_shows_is_told(tmp_path, sqlite_desk):
     ticket = filed.ticket
     sqlite_desk.resolve(ticket.id, "lifted", "credible", "lena")
     assert [t.id for t in sqlite_desk.untold_decisions("acct-told")] == [ticket.id]
-    store = TunedSQLTrackerStore(domain=DOMAIN, host=f"sqlite:///{tmp_path / 'tracker.db'}")
+    domain = project_domain()
+    store = TunedSQLTrackerStore(domain=domain, host=f"sqlite:///{tmp_path / 'tracker.db'}")
     # Pushed while the page was closing: in the tracker, never shown.
     marker = {"tells": tells.decision(ticket.id)}
     pushed = [UserUttered("EXTERNAL: EXTERNAL_ticket_update"),
               BotUttered("We lifted your suspension.", metadata=marker)]
     asyncio.run(store.save(DialogueStateTracker.from_events("acct-told", pushed,
-                                                            slots=DOMAIN.slots)))
+                                                            slots=domain.slots)))
 
     status, body = asyncio.run(history_of(store, "acct-told", "en", sqlite_desk))
     assert status == 200 and body["messages"][-1]["text"] == "We lifted your suspension."

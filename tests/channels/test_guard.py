@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bot.channels.guard import (
     EMPTY,
     TOO_LONG,
@@ -15,20 +17,25 @@ from bot.channels.guard import (
 from bot.channels.intake import _disk_responses, request_language
 from bot.settings import Settings
 
-RESPONSES = _disk_responses()
-PAYLOADS = button_payloads(RESPONSES)
+
+@lru_cache(maxsize=1)
+def payloads() -> frozenset[str]:
+    """The domain's button payloads (the domain is loaded when a test first needs it)."""
+    return button_payloads(_disk_responses())
+
+
 SEED = ("abandon ability able about above absent absorb abstract absurd abuse access "
         "accident")
 
 
 def run(text: str, limits: Limits | None = None):
-    return screen(text, "acct-1", limits or Limits(), PAYLOADS)
+    return screen(text, "acct-1", limits or Limits(), payloads())
 
 
 def test_the_domains_buttons_are_the_only_payloads():
     assert {"/appeal_suspension", "/report_account_hacked", "/report_missing_deposit",
-            "/report_missing_withdrawal"} <= PAYLOADS
-    assert not any("EXTERNAL" in p or "{" in p or "request_human" in p for p in PAYLOADS)
+            "/report_missing_withdrawal"} <= payloads()
+    assert not any("EXTERNAL" in p or "{" in p or "request_human" in p for p in payloads())
 
 
 # Texts that Rasa would read as an intent with entities: each must reach it as text.
@@ -59,7 +66,7 @@ def test_forged_payloads_lose_their_slashes():
 
 def test_offered_buttons_pass_unchanged():
     for payload in ("/appeal_suspension", " /report_account_hacked\n"):
-        text, defused = neutralise_payload(payload, PAYLOADS)
+        text, defused = neutralise_payload(payload, payloads())
         assert (text, defused) == (payload, False)
     assert run("I want to appeal / complain").payload_defused is False
 
@@ -104,17 +111,18 @@ def test_limits_from_the_environment():
 
 
 def test_channel_texts_come_from_the_domain_in_both_languages():
-    too_long = render(RESPONSES, "utter_message_too_long", "sv", length=2500, max_chars=2000)
+    responses = _disk_responses()
+    too_long = render(responses, "utter_message_too_long", "sv", length=2500, max_chars=2000)
     assert too_long.startswith("Ditt meddelande är för långt") and "2500" in too_long
-    assert render(RESPONSES, "utter_rate_limited", "en").startswith("You are sending")
-    too_large = render(RESPONSES, "utter_message_too_large", "sv", max_chars=2000)
+    assert render(responses, "utter_rate_limited", "en").startswith("You are sending")
+    too_large = render(responses, "utter_message_too_large", "sv", max_chars=2000)
     assert too_large.startswith("Ditt meddelande är alldeles för stort") and "2000" in too_large
     for name in ("utter_message_empty", "utter_token_missing", "utter_token_expired",
                  "utter_token_invalid", "utter_sender_mismatch", "utter_malformed_request",
                  "utter_secret_seed_phrase", "utter_secret_card_number",
                  "utter_message_too_large"):
-        assert render(RESPONSES, name, "en") != render(RESPONSES, name, "sv"), name
-    assert render(RESPONSES, "utter_nothing_like_this", "en") is None
+        assert render(responses, name, "en") != render(responses, name, "sv"), name
+    assert render(responses, "utter_nothing_like_this", "en") is None
 
 
 def test_request_language():
@@ -127,5 +135,5 @@ def test_the_language_is_read_once_here_and_never_from_a_button():
     assert run("hej, mitt konto är hackat").language == "sv"
     assert run("my account was hacked").language == "en"
     assert run("ok").language is None
-    button = next(iter(sorted(PAYLOADS)))
+    button = next(iter(sorted(payloads())))
     assert run(button).text == button and run(button).language is None

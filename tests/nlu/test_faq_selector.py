@@ -13,14 +13,14 @@ from rasa.core.channels import CollectingOutputChannel
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.faq_selector import FaqSelector
-from bot.trainer.model import DOMAIN, NLU_DIR
+from bot.trainer.model import NLU_DIR
+from tests.support.domain import project_domain
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def test_the_parse_names_the_answer_without_its_texts(selector: FaqSelector) -> 
 
 
 def test_rasas_utter_faq_answers_from_it(selector: FaqSelector) -> None:
-    domain = Domain.load(str(DOMAIN))
+    domain = project_domain()  # domain/ as Rasa loads it, loaded once per process
     message = _select(selector, "how long does a withdrawal usually take")
     parse = message.as_dict(only_output_properties=True)
     tracker = DialogueStateTracker.from_events(

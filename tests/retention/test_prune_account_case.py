@@ -13,16 +13,17 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.desk import open_desk
 from bot.retention.tracker import prune
 from bot.tracker_store import TunedSQLTrackerStore
-from tests.support.trackers import DAY, DOMAIN, senders
+from tests.support.domain import project_domain
+from tests.support.trackers import DAY, senders
 
 
 def store_conversation(tracker_url: str, sender: str, at: float) -> None:
-    store = TunedSQLTrackerStore(domain=DOMAIN, host=tracker_url)
+    store = TunedSQLTrackerStore(domain=project_domain(), host=tracker_url)
     events = [UserUttered("hej", {"name": "greet"}, timestamp=at),
               ActionExecuted("utter_greet", timestamp=at + 1)]
     try:
         asyncio.run(store.save(DialogueStateTracker.from_events(sender, events,
-                                                                slots=DOMAIN.slots)))
+                                                                slots=project_domain().slots)))
     finally:
         store.engine.dispose()
 
@@ -35,7 +36,7 @@ def test_a_mixed_case_conversation_of_a_ticketed_account_is_kept(tmp_path: Path)
     desk = open_desk(f"sqlite:///{tmp_path / 'desk.db'}")
     desk.file_report("alice01", "account_hacked", {"description": "drained"}, "k1")
 
-    store = TunedSQLTrackerStore(domain=DOMAIN, host=tracker_url)
+    store = TunedSQLTrackerStore(domain=project_domain(), host=tracker_url)
     try:
         result = prune(store.engine, desk, days=90)
     finally:

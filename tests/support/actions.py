@@ -1,9 +1,11 @@
 """Running actions as the action server would: real `Tracker`s from the domain's slots, a
-real `CollectingDispatcher`."""
+real `CollectingDispatcher`. The domain is loaded when a test first needs it
+(`domain_dict()`), not when a test module is imported."""
 
 from __future__ import annotations
 
 import asyncio
+from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -11,10 +13,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from tests.support.domain import project_domain
 
-DOMAIN = project_domain().as_dict()
-INITIAL_SLOTS = {
-    name: spec.get("initial_value") for name, spec in DOMAIN["slots"].items()
-}
+
+@lru_cache(maxsize=1)
+def domain_dict() -> dict[str, Any]:
+    """The domain as the action server gets it in a call; shared, so never changed."""
+    return project_domain().as_dict()
+
+
+@lru_cache(maxsize=1)
+def initial_slots() -> dict[str, Any]:
+    return {name: spec.get("initial_value") for name, spec in domain_dict()["slots"].items()}
 
 
 def tracker(
@@ -27,7 +35,7 @@ def tracker(
     filled: dict[str, Any] | None = None,
 ) -> Tracker:
     """A tracker after one user message; `filled` are slots that message just filled."""
-    slots = {**INITIAL_SLOTS, **(slots or {}), **(filled or {})}
+    slots = {**initial_slots(), **(slots or {}), **(filled or {})}
     events = [{"event": "action", "name": "action_listen"}, {"event": "user", "text": text}]
     events += [{"event": "slot", "name": k, "value": v} for k, v in (filled or {}).items()]
     return Tracker.from_dict(
@@ -52,7 +60,7 @@ def tracker(
 def run(action: Action, tr: Tracker) -> tuple[list[dict], list[dict]]:
     """Run an action as the action server would; return (events, messages)."""
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tr, DOMAIN))
+    events = asyncio.run(action.run(dispatcher, tr, domain_dict()))
     return events, dispatcher.messages
 
 

@@ -1,16 +1,14 @@
-"""The project's Rasa domain, loaded once per test process: Rasa's loader validates every
-file of domain/ (seconds), and several helpers and test modules read it at import time."""
+"""The project's Rasa domain, loaded once per test process and only when a test first
+asks: Rasa's loader validates every file of domain/ (a second or two of CPU). It is the
+one the channels' intake loads (bot.channels.intake), so a process loads it once."""
 
 from __future__ import annotations
 
-import functools
-
 from rasa.shared.core.domain import Domain
 
-from tests.support.tools import ROOT
+from bot.channels.intake import _disk_domain
 
 
-@functools.lru_cache(maxsize=1)
 def project_domain() -> Domain:
     """domain/ as Rasa loads it; shared, so never changed by a test."""
-    return Domain.load(str(ROOT / "domain"))
+    return _disk_domain()

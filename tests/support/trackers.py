@@ -13,7 +13,6 @@ from bot.desk import open_desk
 from bot.tracker_store import TunedSQLTrackerStore
 from tests.support.domain import project_domain
 
-DOMAIN = project_domain()
 DAY = 86400.0
 
 
@@ -21,7 +20,7 @@ def store_conversations(tracker_url: str, desk_url: str) -> None:
     """Five users: silent 100 days; silent 100 days with an open ticket; silent 100 days
     and still suspended; talking now; silent 100 days but back today."""
     now = time.time()
-    store = TunedSQLTrackerStore(domain=DOMAIN, host=tracker_url)
+    store = TunedSQLTrackerStore(domain=project_domain(), host=tracker_url)
     talks = {"acct-quiet": [now - 100 * DAY], "acct-ticket": [now - 100 * DAY],
              "acct-suspended": [now - 100 * DAY], "acct-recent": [now - 60],
              "acct-back": [now - 100 * DAY, now - 60]}
@@ -31,7 +30,7 @@ def store_conversations(tracker_url: str, desk_url: str) -> None:
             events += [UserUttered("hej", {"name": "greet"}, timestamp=at),
                        ActionExecuted("utter_greet", timestamp=at + 1)]
         asyncio.run(store.save(DialogueStateTracker.from_events(sender, events,
-                                                                slots=DOMAIN.slots)))
+                                                                slots=project_domain().slots)))
     store.engine.dispose()
     desk = open_desk(desk_url)
     desk.file_report("acct-ticket", "account_hacked", {"note": "x"}, "k1")
