@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import re
 from datetime import timedelta
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -89,7 +90,7 @@ def test_every_variable_the_project_names_is_declared() -> None:
         for name in re.findall(r"\$\{(SUPPORTBOT_[A-Z0-9_]+)\}", path.read_text()):
             named[name] = path.name
     for path in python_files():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and \
                     VARIABLE.match(node.value):
                 named[node.value] = str(path.relative_to(ROOT))
@@ -97,6 +98,14 @@ def test_every_variable_the_project_names_is_declared() -> None:
 
 
 # -- nobody else reads the environment's SUPPORTBOT_* ---------------------------------------
+
+@lru_cache(maxsize=512)
+def parsed(source: str) -> ast.Module:
+    """`ast.parse(source)`, once per source in this process: the checks below read every
+    module of bot/ and actions/ (about 220, a second to parse) up to three times. The
+    trees are only read (about 20 MB kept)."""
+    return ast.parse(source)
+
 
 def python_files() -> list[Path]:
     return sorted(p for package in ("bot", "actions") for p in (ROOT / package).rglob("*.py"))
@@ -106,7 +115,7 @@ def variable_constants(source: str) -> dict[str, str]:
     """Names bound to a variable's name (`DB_URL_ENV = "SUPPORTBOT_DB_URL"`)."""
     return {
         target.id: node.value.value
-        for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Assign)
+        for node in ast.walk(parsed(source)) if isinstance(node, ast.Assign)
         and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
         and VARIABLE.match(node.value.value)
         for target in node.targets if isinstance(target, ast.Name)
@@ -125,7 +134,7 @@ def environment_reads(source: str, constants: dict[str, str] | None = None) -> l
     """`line: NAME` for each read of a SUPPORTBOT_ variable: the name (or a constant
     holding it) passed to a call (`os.environ.get`, `getenv`, a helper), subscripted
     (`environ[NAME]`) or tested with `in`. Writes for child processes are not reads."""
-    tree = ast.parse(source)
+    tree = parsed(source)
     constants = {**(constants or {}), **variable_constants(source)}
 
     def variable(node: ast.AST) -> str | None:

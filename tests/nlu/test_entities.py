@@ -1,9 +1,13 @@
-"""The spaCy entity extractor as Rasa runs it: a graph component on real Messages."""
+"""The spaCy entity extractor as Rasa runs it: a graph component on real Messages.
+
+spaCy (a second to import) is imported by the fixture, not when the module is collected:
+the worker that does not run this file never imports it."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
-import spacy
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -11,8 +15,9 @@ from rasa.shared.nlu.constants import ENTITIES
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import fields
-from bot.nlu import entities as module
-from bot.nlu.entities import CryptoEntityExtractor
+
+if TYPE_CHECKING:
+    from bot.nlu.entities import CryptoEntityExtractor
 
 EVM_TX = "0x" + "ab" * 32
 HEX_TX = "1" * 64  # only digits, still a Bitcoin-style hash, never an amount
@@ -21,6 +26,8 @@ SOLANA_TX = "5" + "K" * 87
 
 @pytest.fixture(scope="module")
 def extractor(tmp_path_factory) -> CryptoEntityExtractor:
+    from bot.nlu.entities import CryptoEntityExtractor
+
     return CryptoEntityExtractor.create(
         CryptoEntityExtractor.get_default_config(),
         LocalModelStorage(tmp_path_factory.mktemp("storage")),
@@ -194,6 +201,10 @@ def test_empty_odd_or_huge_messages_give_no_entities(extractor, text):
 def test_pipelines_are_built_once_not_per_message(extractor, monkeypatch):
     def no_new_pipelines(*args, **kwargs):
         raise AssertionError("a spaCy pipeline was built while processing messages")
+
+    import spacy
+
+    from bot.nlu import entities as module
 
     monkeypatch.setattr(module.spacy, "blank", no_new_pipelines)
     messages = [Message.build(text=t) for t in ("250 USDT", "jag skickade 250 USDT")]

@@ -12,14 +12,14 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.transfer_direction import TransferDirection, cue
-from bot.trainer.examples import load_nlu
+from bot.trainer.examples import NluData, load_nlu
 from bot.trainer.model import NLU_DIR
 
 OUT, IN = "report_missing_withdrawal", "report_missing_deposit"
 
 
-def _real_patterns() -> dict[str, list[str]]:
-    extras = load_nlu(NLU_DIR).extras
+def _real_patterns(nlu: NluData) -> dict[str, list[str]]:
+    extras = nlu.extras
     names = {"out": "transfer_out_of_here", "in": "transfer_into_here"}
     return {
         kind: [r["pattern"] for r in extras.regex_features if r["name"] == name]
@@ -28,8 +28,14 @@ def _real_patterns() -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def patterns() -> dict[str, list[str]]:
-    return _real_patterns()
+def nlu() -> NluData:
+    """The NLU data as the trainer reads it (seconds of YAML): read once for this file."""
+    return load_nlu(NLU_DIR)
+
+
+@pytest.fixture(scope="module")
+def patterns(nlu: NluData) -> dict[str, list[str]]:
+    return _real_patterns(nlu)
 
 
 @pytest.fixture()
@@ -84,12 +90,12 @@ def test_cue(patterns: dict, text: str, expected: str | None) -> None:
     assert cue(text, out, into) == expected
 
 
-def test_every_cue_agrees_with_its_labelled_example(patterns: dict) -> None:
+def test_every_cue_agrees_with_its_labelled_example(patterns: dict, nlu: NluData) -> None:
     """The rule may only ever move a message to the intent its trainers gave it."""
     out = [re.compile(p) for p in patterns["out"]]
     into = [re.compile(p) for p in patterns["in"]]
     checked, wrong = 0, []
-    for e in load_nlu(NLU_DIR).examples:
+    for e in nlu.examples:
         if e.intent in (OUT, IN) and (direction := cue(e.text, out, into)):
             checked += 1
             if (direction == "out") != (e.intent == OUT):

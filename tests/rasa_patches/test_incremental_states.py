@@ -5,8 +5,6 @@ the states it got."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pytest
 from rasa.shared.core.constants import RULE_ONLY_LOOPS, RULE_ONLY_SLOTS, USER
 from rasa.shared.core.domain import Domain
@@ -26,8 +24,11 @@ ours = Domain.states_for_tracker_history
 rasas_own = ours._rasas_own
 
 
-@lru_cache(maxsize=1)
-def _training() -> tuple[Domain, list[DialogueStateTracker]]:
+@pytest.fixture(scope="module")
+def training() -> tuple[Domain, list[DialogueStateTracker]]:
+    """The training domain and conversations as Rasa's training reads them (seconds of
+    YAML): read once, by the one worker that runs this file (a fixture of the module keeps
+    its tests together: tests/support/workers.py)."""
     from rasa.shared.core.generator import TrainingDataGenerator
     from rasa.shared.importers.importer import TrainingDataImporter
 
@@ -60,8 +61,8 @@ def _aliasing(states: list[dict]) -> list[tuple[int, str, int, str]]:
     return shared
 
 
-def test_growing_every_training_conversation_gives_rasas_states():
-    domain, trackers = _training()
+def test_growing_every_training_conversation_gives_rasas_states(training):
+    domain, trackers = training
     assert len(trackers) > 20 and any(t.is_rule_tracker for t in trackers)
     compared = 0
     for source in trackers:
@@ -87,10 +88,10 @@ def _hidden_now_and_then(events: list) -> list:
     return out
 
 
-def test_one_long_conversation_of_every_story_gives_rasas_states():
+def test_one_long_conversation_of_every_story_gives_rasas_states(training):
     """All training conversations one after another in one tracker, some turns hidden
     as rule-only: a long session."""
-    domain, trackers = _training()
+    domain, trackers = training
     live = DialogueStateTracker("long", domain.slots)
     for source in trackers:
         for event in _hidden_now_and_then(list(source.events)):
@@ -100,8 +101,8 @@ def test_one_long_conversation_of_every_story_gives_rasas_states():
     assert len(live.events) > 100
 
 
-def test_edited_states_do_not_leak_into_the_next_call():
-    domain, trackers = _training()
+def test_edited_states_do_not_leak_into_the_next_call(training):
+    domain, trackers = training
     tracker = max(trackers, key=lambda t: sum(isinstance(e, UserUttered) for e in t.events))
     live = DialogueStateTracker(tracker.sender_id, domain.slots)
     for event in tracker.events:
@@ -114,8 +115,8 @@ def test_edited_states_do_not_leak_into_the_next_call():
 
 @pytest.mark.parametrize("undo", [UserUtteranceReverted(), Restarted()],
                          ids=["reverted", "restarted"])
-def test_undone_events_replay_from_the_start(undo):
-    domain, _ = _training()
+def test_undone_events_replay_from_the_start(training, undo):
+    domain, _ = training
     live = DialogueStateTracker("undo", domain.slots)
     events = [ActionExecuted("action_listen"),
               UserUttered("hi", {"name": "greet", "confidence": 1.0}),
@@ -129,8 +130,8 @@ def test_undone_events_replay_from_the_start(undo):
     assert getattr(live, CACHE_ATTRIBUTE)  # the cache was in use
 
 
-def test_a_tracker_read_anew_gets_its_own_states():
-    domain, trackers = _training()
+def test_a_tracker_read_anew_gets_its_own_states(training):
+    domain, trackers = training
     source = max(trackers, key=lambda t: len(t.events))
     first = DialogueStateTracker.from_events("same", list(source.events), domain.slots)
     again = DialogueStateTracker.from_events("same", list(source.events)[:-3], domain.slots)
