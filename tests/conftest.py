@@ -124,6 +124,8 @@ def trained_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory):
+    """Rasa, the action server and the console, once per run: every test that uses it
+    runs on one xdist worker (tests/support/workers.py ONE_WORKER), in its file's order."""
     tmp = tmp_path_factory.mktemp("stack")
     actions_port = free_port()
     endpoints = write_endpoints(tmp / "endpoints.yml", actions_port, tmp / 'tracker.db')

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
-# Session fixtures of tests/conftest.py whose tests stay together per file: the Rasa
-# stack's tests run in their file's order, as they were written.
-KEEP_FILE_TOGETHER = ("stack",)
+# Session fixtures of tests/conftest.py whose tests all run on one worker, in their files'
+# order (as they were written): the Rasa stack (Rasa, action server, console) is started
+# once per run. Its tests on 2 workers meant two stacks, each ~30 s of start-up CPU
+# (TensorFlow, the model) taken from the other tests, and a Rasa server's memory more.
+ONE_WORKER = ("stack",)
 # Session fixtures of a folder's conftest.py that several of its files share: all their
 # tests run on one worker, so the fixture (a stack with Rasa processes of its own) is
 # started once per run, not once per file.
@@ -21,21 +23,24 @@ KEEP_FOLDER_TOGETHER = ("scaled", "fault_stack")
 
 
 def xdist_group(item: pytest.Item) -> str | None:
-    """The group of tests that run on one worker (their file), or None (any worker).
+    """The group of tests that run on one worker, or None (any worker).
 
-    A file's tests stay together when they share a fixture wider than one test that is
-    defined for that file or its folder (a console, an action server, a browser, a stack
-    or an evaluation of their own): it is then built once, not once per worker. Fixtures
-    of tests/conftest.py and tests/support (the session's stack, the trained model, the
-    services) are built once per worker that needs them; a second stack costs less than
-    one worker running every end-to-end test while the other idles."""
+    The session's stack's tests are one group (ONE_WORKER): the other worker has more than
+    as much else to do (trainings, evaluations, the scaled and fault stacks, browsers).
+    A folder's shared stacks group their folder's files (KEEP_FOLDER_TOGETHER). A file's
+    tests stay together when they share a fixture wider than one test that is defined for
+    that file or its folder (a console, an action server, a browser or an evaluation of
+    their own): it is then built once, not once per worker. Other fixtures of
+    tests/conftest.py and tests/support (the trained model, the services) are built once
+    per worker that needs them."""
     path = item.nodeid.split("::")[0]
     names = getattr(item, "fixturenames", ())
+    for fixture in ONE_WORKER:
+        if fixture in names:
+            return fixture
     for fixture in KEEP_FOLDER_TOGETHER:
         if fixture in names:
             return f"{path.rsplit('/', 1)[0]}::{fixture}"
-    if any(fixture in names for fixture in KEEP_FILE_TOGETHER):
-        return path
     info = getattr(item, "_fixtureinfo", None)
     for definitions in getattr(info, "name2fixturedefs", {}).values():
         wide = definitions and definitions[-1].scope != "function"
