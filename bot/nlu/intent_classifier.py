@@ -14,6 +14,7 @@ out-of-scope escalations, and it trains in seconds instead of minutes (docs/nlu.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -59,6 +60,44 @@ def case_before_abuse(
     return [(case[0], case[1] / rest), *others, (abuse_intent, 0.0)]
 
 
+# Where one sentence ends and the next begins: ". ", "?! ", a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of `text` (one when it has no sentence break)."""
+    return [part for part in _SENTENCE_END.split(text.strip()) if part]
+
+
+def case_in_a_sentence(
+    ranking: list[tuple[str, float]], sentence_tops: list[tuple[str, float]],
+    cases: frozenset[str], floor: float, whole_floor: float = 0.0,
+) -> list[tuple[str, float]]:
+    """`ranking` of a whole message, with a case one of its sentences states on its own.
+
+    A long message dilutes its case: "I don't care about your ban. I don't care about your
+    rules. Someone got into my account" reads as abuse only as a whole, "How long is the
+    suspension? Also my deposit is missing" as a question about the suspension. When the
+    whole reading is not a case and one sentence, read alone, is a case with at least
+    `floor` (its `sentence_tops`: each sentence's top intent) and the whole reading gives
+    that case at least `whole_floor` (a sentence read out of its context can look like a
+    case the message is not: "you never did anything right" alone reads as a disowned
+    login), that case leads with the sentence's probability and the rest keep their
+    proportions."""
+    if not ranking or ranking[0][0] in cases:
+        return ranking
+    whole = dict(ranking)
+    found = [(n, p) for n, p in sentence_tops
+             if n in cases and p >= floor and whole.get(n, 0.0) >= whole_floor]
+    if not found:
+        return ranking
+    case, confidence = max(found, key=lambda item: item[1])
+    others = [(n, p) for n, p in ranking if n != case]
+    total = sum(p for _, p in others)
+    scale = (1.0 - confidence) / total if total > 0 else 0.0
+    return [(case, confidence), *((n, p * scale) for n, p in others)]
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class LinearIntentClassifier(LinearComponent, IntentClassifier):
     @staticmethod
@@ -69,12 +108,21 @@ class LinearIntentClassifier(LinearComponent, IntentClassifier):
             # when that case has at least this probability (case_before_abuse).
             "abuse_intent": "insult",
             "case_over_abuse": 0.2,
+            # A sentence of a longer message read alone as a case with at least this
+            # probability makes the message that case (case_in_a_sentence); None: off.
+            "case_in_a_sentence": None,
+            # ... and the whole message gives that case at least this probability.
+            "case_in_a_sentence_whole": 0.0,
         }
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT)]
         return self.fit([m.get(TEXT) for m in examples], [m.get(INTENT) for m in examples],
                         training_data)
+
+    def _as_a_case(self, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        return case_before_abuse(ranked, self.config["abuse_intent"], URGENT_INTENTS,
+                                 float(self.config["case_over_abuse"]))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -84,12 +132,15 @@ class LinearIntentClassifier(LinearComponent, IntentClassifier):
                 # FallbackClassifier turns into nlu_fallback.
                 message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
                 continue
-            ranked = case_before_abuse(
-                ranked,
-                self.config["abuse_intent"],
-                URGENT_INTENTS,
-                float(self.config["case_over_abuse"]),
-            )
+            ranked = self._as_a_case(ranked)
+            floor = self.config["case_in_a_sentence"]
+            parts = sentences(message.get(TEXT)) if floor is not None else []
+            if len(parts) > 1:
+                # Each sentence as the model reads it, abuse competing: a sentence that is
+                # mostly abuse does not count as a case.
+                tops = [r[0] for r in map(self.rank, parts) if r]
+                ranked = case_in_a_sentence(ranked, tops, URGENT_INTENTS, float(floor),
+                                            float(self.config["case_in_a_sentence_whole"]))
             ranking = [
                 {"name": name, "confidence": confidence}
                 for name, confidence in ranked[: self.config["ranking_length"] or None]
