@@ -14,13 +14,14 @@ from __future__ import annotations
 import asyncio
 import contextvars
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
-from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
-from rasa.utils.endpoints import ClientResponseError
 
 from bot.settings import get_settings
+
+if TYPE_CHECKING:  # importing Rasa's actions imports TensorFlow: seconds of CPU
+    from rasa.core.actions.action import RemoteAction
 
 
 def action_timeout() -> float:
@@ -42,6 +43,10 @@ _guarded: contextvars.ContextVar[bool] = contextvars.ContextVar("supportbot_guar
 
 def _unavailable_kind(error: BaseException) -> str | None:
     """Why an action call failed when the action server is at fault; None otherwise."""
+    # Imported here: a call of RemoteAction.run has imported them already.
+    from rasa.core.actions.action import ActionExecutionRejection
+    from rasa.utils.endpoints import ClientResponseError
+
     if isinstance(error, ActionExecutionRejection):
         return None  # the action server answered: a form rejected the input
     cause = error.__cause__ or error.__context__

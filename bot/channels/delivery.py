@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -50,7 +51,6 @@ from bot.channels.delivery_texts import text_for
 from bot.channels.outbox import Outbox, Row
 from bot.channels.rasa_agent import running_agent
 from bot.logs import log_event
-from bot.rasa_patches import action_guard as action_guard_patch
 from bot.rasa_patches import pooled_endpoints
 from bot.settings import get_settings
 
@@ -91,7 +91,7 @@ class Delivery:
         return self._lock(sender)
 
     def start(self, handler: Handler) -> None:
-        if not action_guard_patch.PATCH.is_applied():  # a plain `rasa run`, or switched off
+        if _action_guard_missing():  # a plain `rasa run`, or switched off
             log_event(logger, "action_guard_missing", logging.WARNING,
                       note="start Rasa with python -m bot.run_rasa; a failing action "
                            "server now loses a message's events")
@@ -309,6 +309,17 @@ class Delivery:
                 await self._drain(sender, None, self.handler)
             if not self.up:
                 return
+
+
+def _action_guard_missing() -> bool:
+    """Rasa's remote actions are loaded without `run_guarded` in place. Not loaded at all
+    (a test driving `deliver` with a handler of its own), no remote action can run, and
+    the check would import them, and TensorFlow with them: seconds of CPU."""
+    if "rasa.core.actions.action" not in sys.modules:
+        return False
+    from bot.rasa_patches import action_guard
+
+    return not action_guard.PATCH.is_applied()
 
 
 def _from_row(row: Row) -> UserMessage:
