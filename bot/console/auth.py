@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -21,9 +22,14 @@ SESSION_MAX_AGE_S = 12 * 3600  # one working day
 MIN_PASSWORD_CHARS = 8
 
 _hasher = PasswordHasher()
-# Verified against when the agent does not exist, so a wrong name costs as much as a
-# wrong password (no timing oracle for agent names).
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the agent does not exist, so a wrong name costs as much as a
+    wrong password (no timing oracle for agent names). Made at the first sign-in of either
+    kind, not at import: every process importing the console (its CLI too) paid a hash."""
+    return _hasher.hash("not-a-real-password")
 
 
 def hash_password(password: str) -> str:
@@ -33,8 +39,9 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    dummy = _dummy_hash()  # on both paths: the first wrong name costs no more either
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or dummy, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
