@@ -20,7 +20,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from bot.desk import open_desk
 from bot.desk.clock import utc_now
 from bot.metrics.consumer import Consumer, ConsumerSettings
-from tests.support.metrics import wait_for_sample
+from tests.support.metrics import Samples, wait_for_sample
 from tests.support.services import AMQP
 from tests.support.tools import ROOT, free_port
 
@@ -36,6 +36,23 @@ def user(text: str, intent: str) -> UserUttered:
 CONVERSATION = [user("hi", "greet"), ActionExecuted("utter_greet"), BotUttered("Hello"),
                 user("blorf", "nlu_fallback"), ActionExecuted("utter_default"),
                 user("zzz", "affirm"), ActionExecuted("action_default_fallback")]
+
+
+# What CONVERSATION counts. Events of one turn may be counted in any order: a test waits
+# for every count it reads, not for one of them.
+COUNTED = [("supportbot_user_messages_total", {"channel": "rest"}, 3),
+           ("supportbot_fallbacks_total", {"kind": "nlu"}, 1),
+           ("supportbot_fallbacks_total", {"kind": "core"}, 1),
+           ("supportbot_events_total", {"event": "action"}, 3)]
+
+
+async def wait_for_samples(port: int, counts: list[tuple[str, dict, float]]) -> Samples:
+    """Scrape until every count is reached; counters only grow, so one reached before
+    the last still holds in the samples returned (a count past its value never returns)."""
+    samples: Samples = {}
+    for name, labels, value in counts:
+        samples = await wait_for_sample(port, name, labels, value)
+    return samples
 
 
 async def publish(queue: str, exchange: str, events: list, sender: str = "acct-c1") -> None:
@@ -67,8 +84,7 @@ def test_consumer_process_counts_events_and_serves_desk_gauges(tmp_path: Path, n
         async def run() -> dict:
             await wait_for_sample(port, "supportbot_broker_connected", {}, 1)
             await publish(queue, exchange, CONVERSATION)
-            return await wait_for_sample(port, "supportbot_user_messages_total",
-                                  {"channel": "rest"}, 3)
+            return await wait_for_samples(port, COUNTED)
         samples = asyncio.run(run())
     finally:
         consumer.send_signal(signal.SIGTERM)
@@ -150,9 +166,9 @@ def test_consumer_reconnects_when_the_connection_drops(tmp_path: Path, names):
             # Published while the consumer is away: kept in the durable queue.
             await publish(queue, exchange, [user("blorf", "nlu_fallback")])
             await wait_for_sample(port, "supportbot_broker_connected", {}, 1, timeout=30)
-            samples = await wait_for_sample(port, "supportbot_user_messages_total",
-                                     {"channel": "rest"}, 2)
-            assert samples[("supportbot_fallbacks_total", (("kind", "nlu"),))] == 1
+            samples = await wait_for_samples(port, [
+                ("supportbot_user_messages_total", {"channel": "rest"}, 2),
+                ("supportbot_fallbacks_total", {"kind": "nlu"}, 1)])
             assert samples[("supportbot_desk_up", ())] == 0  # no desk here: still scraped
         finally:
             consumer.stop()
