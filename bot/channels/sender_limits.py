@@ -18,20 +18,14 @@ Messages are counted in two windows, close to the token bucket this replaced ("1
 once, then one a second"): at most `messages` in one second, and at most twice that in
 `seconds`. A person who sends a few quick lines and then goes on at a human pace is
 never refused; a burst of 20 gets 10 through.
-
-In memory the windows are counted by `MemoryWindows` (below), a `limits` storage of our
-own: limits' memory storage reads `time.time()` itself, and the windows here read the
-limiter's `clock`, so a test can pass a second without waiting one.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from limits import RateLimitItemPerSecond
-from limits.aio.storage import Storage
 from limits.aio.strategies import FixedWindowRateLimiter
 from limits.storage import storage_from_string
 
@@ -74,70 +68,9 @@ class Verdict:
     retry_after_s: int = 0
 
 
-Clock = Callable[[], float]
-
-
-class MemoryWindows(Storage):
-    """Fixed-window counts in process memory, as limits' "async+memory://" storage keeps
-    them (a count and the time its window ends, per key), on `clock`. Windows that have
-    ended are dropped when a count is made, at most once a second: memory stays bounded
-    by the senders of the last window."""
-
-    STORAGE_SCHEME = None  # not a URI scheme: made here only
-
-    def __init__(self, clock: Clock = time.time) -> None:
-        super().__init__()
-        self.clock = clock
-        self._counts: dict[str, int] = {}
-        self._ends: dict[str, float] = {}
-        self._next_sweep = 0.0
-
-    def _current(self, key: str, now: float) -> int:
-        if self._ends.get(key, 0.0) <= now:
-            self._counts.pop(key, None)
-            self._ends.pop(key, None)
-        return self._counts.get(key, 0)
-
-    def _sweep(self, now: float) -> None:
-        if now >= self._next_sweep:
-            self._next_sweep = now + 1.0
-            for key in [key for key, end in self._ends.items() if end <= now]:
-                self._counts.pop(key, None)
-                self._ends.pop(key, None)
-
-    async def incr(self, key: str, expiry: int, elastic_expiry: bool = False,
-                   amount: int = 1) -> int:
-        now = self.clock()
-        self._sweep(now)
-        count = self._current(key, now) + amount
-        self._counts[key] = count
-        if elastic_expiry or count == amount:  # a new window starts at its first count
-            self._ends[key] = now + expiry
-        return count
-
-    async def get(self, key: str) -> int:
-        return self._current(key, self.clock())
-
-    async def get_expiry(self, key: str) -> int:
-        return int(self._ends.get(key, self.clock()))
-
-    async def check(self) -> bool:
-        return True
-
-    async def reset(self) -> int | None:
-        dropped = len(self._counts)
-        self._counts.clear()
-        self._ends.clear()
-        return dropped
-
-    async def clear(self, key: str) -> None:
-        self._counts.pop(key, None)
-        self._ends.pop(key, None)
-
-
 class SenderLimiter:
-    def __init__(self, allowance: Allowance | None = None, state: SharedState | None = None,
-                 clock: Clock = time.time) -> None:
+    def __init__(self, allowance: Allowance | None = None, state: SharedState | None = None
+                 ) -> None:
         self.allowance = allowance or Allowance()
         self.state = state or SharedState()
         self._burst = RateLimitItemPerSecond(self.allowance.messages, 1)
@@ -146,8 +79,7 @@ class SenderLimiter:
         self._bytes = RateLimitItemPerSecond(self.allowance.bytes, self.allowance.seconds)
         self._namespace = self.state.key(NAMESPACE)
         # A strategy keeps only a weak reference to its storage: these hold them.
-        self._clock = clock
-        self._local_storage = MemoryWindows(clock)
+        self._local_storage = storage_from_string("async+memory://")
         self._local = FixedWindowRateLimiter(self._local_storage)
         self._shared: FixedWindowRateLimiter | None = None
         if self.state.shared:
@@ -190,4 +122,4 @@ class SenderLimiter:
     async def _refused(self, limiter: FixedWindowRateLimiter, kind: str,
                        item: RateLimitItemPerSecond, sender: str) -> Verdict:
         reset_at, _ = await limiter.get_window_stats(item, self._namespace, kind, sender)
-        return Verdict(False, kind, max(1, int(reset_at - self._clock()) + 1))
+        return Verdict(False, kind, max(1, int(reset_at - time.time()) + 1))
