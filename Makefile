@@ -73,9 +73,18 @@ $(AXE): tests/support/package.json tests/support/package-lock.json
 PYTEST_WORKERS ?= 2
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
 
-test: install $(AXE)
+test: install $(AXE) test-model
 	$(BIN)/ruff check bot actions tests
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
+
+# The model the `rasa` tests use (tests/conftest.py `trained_model`), trained before the
+# workers start when it is older than its inputs: one worker training it while the other
+# has only model tests left costs more than training it first.
+.PHONY: test-model
+test-model: install
+	@newest=$$(ls -t $(MODELS)/*.tar.gz 2>/dev/null | head -1); \
+	if test -z "$$newest" || test -n "$$(find config.yml domain data bot/nlu -type f \
+	    -not -path '*/__pycache__/*' -newer "$$newest" | head -1)"; then $(MAKE) train; fi
 
 # No trained model, no servers started (markers come from fixtures: tests/conftest.py).
 .PHONY: test-fast
