@@ -134,7 +134,9 @@ class LinearIntentClassifier(LinearComponent, IntentClassifier):
                 continue
             ranked = self._as_a_case(ranked)
             floor = self.config["case_in_a_sentence"]
-            parts = sentences(message.get(TEXT)) if floor is not None else []
+            # Only a message not already read as a case is read again by its sentences.
+            read_again = floor is not None and ranked[0][0] not in URGENT_INTENTS
+            parts = sentences(message.get(TEXT)) if read_again else []
             if len(parts) > 1:
                 # Each sentence as the model reads it, abuse competing: a sentence that is
                 # mostly abuse does not count as a case.
