@@ -82,9 +82,7 @@ test: install $(AXE) test-model
 # has only model tests left costs more than training it first.
 .PHONY: test-model
 test-model: install
-	@newest=$$(ls -t $(MODELS)/*.tar.gz 2>/dev/null | head -1); \
-	if test -z "$$newest" || test -n "$$(find config.yml domain data bot/nlu -type f \
-	    -not -path '*/__pycache__/*' -newer "$$newest" | head -1)"; then $(MAKE) train; fi
+	@$(BIN)/python -m bot.trainer.freshness $(MODELS) > /dev/null || $(MAKE) train
 
 # No trained model, no servers started (markers come from fixtures: tests/conftest.py).
 .PHONY: test-fast

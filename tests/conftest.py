@@ -10,6 +10,7 @@ import pytest
 from bot import rasa_patches
 from bot.serve import Stack, write_endpoints
 from bot.settings import get_settings
+from bot.trainer.freshness import fresh_model
 from tests.support.tools import ROOT, free_port, run_tool
 from tests.support.workers import heaviest_first, once_per_run, xdist_group
 
@@ -90,25 +91,10 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("screenshots")
 
 
-# What a model is trained from: the configuration, the data and our NLU components' code.
-MODEL_INPUTS = ("config.yml", "domain", "data", "bot/nlu")
-
-
-def _newest_input() -> float:
-    files = []
-    for name in MODEL_INPUTS:
-        path = ROOT / name
-        files += [path] if path.is_file() else [
-            f for f in path.rglob("*") if f.is_file() and "__pycache__" not in f.parts]
-    return max(os.path.getmtime(f) for f in files)
-
-
 def _train() -> str:
-    models = sorted(ROOT.glob("models/*.tar.gz"), key=os.path.getmtime)
-    if models and os.path.getmtime(models[-1]) > _newest_input():
-        # Newer than everything it is trained from: `rasa train` would find it up to date,
-        # after half a minute of CPU, and write another 80 MB copy of it.
-        return str(models[-1])
+    model = fresh_model()
+    if model is not None:
+        return str(model)
     result = run_tool("rasa", "train", "--domain", "domain", "--data", "data",
                       "--config", "config.yml", "--out", "models")
     assert result.returncode == 0, "rasa train failed"
