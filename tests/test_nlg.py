@@ -8,7 +8,7 @@ from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.nlg import LanguageAwareNLG
-from tests.support.domain import project_domain
+from bot.project_domain import project_domain
 
 
 def rendered(text: str | None, slot: str, metadata: dict | None = None) -> str:

@@ -10,8 +10,8 @@ from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.pool import QueuePool
 
+from bot.project_domain import project_domain
 from bot.tracker_store import TunedSQLTrackerStore
-from tests.support.domain import project_domain
 
 
 def test_a_tracker_saved_by_the_tuned_store_reads_back_the_same(tmp_path: Path):

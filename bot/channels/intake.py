@@ -13,8 +13,7 @@ import logging
 from collections import ChainMap
 from collections.abc import Awaitable, Callable, Mapping
 from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
@@ -36,42 +35,26 @@ from bot.i18n import lang
 from bot.language import LANGUAGE_KEY, detect_language
 from bot.logs import log_event
 from bot.metrics.messages import REFUSED, Turn
+from bot.project_domain import project_responses
 from bot.redact.window import SecretWindow
 from bot.shared_state import SharedState
 
-if TYPE_CHECKING:
-    from rasa.shared.core.domain import Domain
-
 logger = logging.getLogger(__name__)
-DOMAIN_DIR = Path(__file__).resolve().parents[2] / "domain"
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 LANGUAGE_SAMPLE_CHARS = 2000  # enough words to tell en from sv; bounded work
-
-
-@lru_cache(maxsize=1)
-def _disk_domain() -> Domain:
-    """The repository's domain/ as Rasa loads it (seconds: every file is validated), once
-    per process and only when first asked; shared, so never changed."""
-    from rasa.shared.core.domain import Domain
-
-    return Domain.load(str(DOMAIN_DIR))
-
-
-def _disk_responses() -> Mapping[str, list]:
-    return _disk_domain().responses
 
 
 def responses_of(app: Any) -> Mapping[str, list]:
     """The running model's responses; the repository's domain before a model is loaded."""
     agent = getattr(getattr(app, "ctx", None), "agent", None)
     domain = getattr(agent, "domain", None)
-    return domain.responses if domain is not None else _disk_responses()
+    return domain.responses if domain is not None else project_responses()
 
 
 def channel_texts(app: Any) -> Mapping[str, list]:
     """Where the channel's own texts are looked up: the running model's responses, then
     the repository's domain (a text added since the model was trained is still said)."""
-    return ChainMap(responses_of(app), _disk_responses())
+    return ChainMap(responses_of(app), project_responses())
 
 
 class Intake:

@@ -17,9 +17,9 @@ from bot.channels.chat_page import (
     page_for,
     page_headers,
 )
+from bot.project_domain import project_domain
 from bot.settings import get_settings
 from bot.tracker_store import TunedSQLTrackerStore
-from tests.support.domain import project_domain
 
 ORIGINS_ENV = "SUPPORTBOT_CHAT_ORIGINS"
 

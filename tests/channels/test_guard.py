@@ -14,14 +14,15 @@ from bot.channels.guard import (
     render,
     screen,
 )
-from bot.channels.intake import _disk_responses, request_language
+from bot.channels.intake import request_language
+from bot.project_domain import project_responses
 from bot.settings import Settings
 
 
 @lru_cache(maxsize=1)
 def payloads() -> frozenset[str]:
     """The domain's button payloads (the domain is loaded when a test first needs it)."""
-    return button_payloads(_disk_responses())
+    return button_payloads(project_responses())
 
 
 SEED = ("abandon ability able about above absent absorb abstract absurd abuse access "
@@ -111,7 +112,7 @@ def test_limits_from_the_environment():
 
 
 def test_channel_texts_come_from_the_domain_in_both_languages():
-    responses = _disk_responses()
+    responses = project_responses()
     too_long = render(responses, "utter_message_too_long", "sv", length=2500, max_chars=2000)
     assert too_long.startswith("Ditt meddelande är för långt") and "2500" in too_long
     assert render(responses, "utter_rate_limited", "en").startswith("You are sending")

@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.safety import warn_about_secrets
 from bot.channels.guard import SECRET_RESPONSES
-from bot.channels.intake import _disk_responses
+from bot.project_domain import project_responses
 
 
 def said(metadata: object) -> list[str]:
@@ -34,7 +34,7 @@ def test_odd_metadata_is_ignored():
 
 
 def test_every_warning_exists_in_english_and_swedish():
-    responses = _disk_responses()
+    responses = project_responses()
     for name in SECRET_RESPONSES.values():
         variants = responses[name]
         assert any(not v.get("condition") for v in variants), name

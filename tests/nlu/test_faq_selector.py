@@ -19,8 +19,8 @@ from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.faq_selector import FaqSelector
+from bot.project_domain import project_domain
 from bot.trainer.model import NLU_DIR
-from tests.support.domain import project_domain
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.desk import open_desk
+from bot.project_domain import project_domain
 from bot.retention.tracker import prune
 from bot.tracker_store import TunedSQLTrackerStore
-from tests.support.domain import project_domain
 from tests.support.trackers import DAY, senders
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from tests.support.domain import project_domain
+from bot.project_domain import project_domain
 
 
 @lru_cache(maxsize=1)

@@ -10,8 +10,8 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.desk import open_desk
+from bot.project_domain import project_domain
 from bot.tracker_store import TunedSQLTrackerStore
-from tests.support.domain import project_domain
 
 DAY = 86400.0
 
