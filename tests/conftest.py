@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from xdist import is_xdist_controller
 
 from bot import rasa_patches
 from bot.serve import Stack, write_endpoints
@@ -36,18 +37,13 @@ MARKER_BY_FIXTURE = {
 }
 
 
-def pytest_configure(config: pytest.Config) -> None:
+def pytest_sessionstart(session: pytest.Session) -> None:
     """Rasa run inside the test process is patched as bot/run_rasa.py patches the servers',
-    before any test module is imported. Not in xdist's controller, which runs no test
-    (importing the patches imports TensorFlow: seconds of CPU); each worker installs them."""
-    if not _xdist_controller(config):
+    before any test module is imported (collection comes after this hook). Not in xdist's
+    controller, which runs no test (importing the patches imports TensorFlow: seconds of
+    CPU); each worker installs them."""
+    if not is_xdist_controller(session):
         rasa_patches.install()
-
-
-def _xdist_controller(config: pytest.Config) -> bool:
-    # As xdist decides to distribute (a worker's options say dist "no").
-    return (not config.getoption("collectonly") and not hasattr(config, "workerinput")
-            and config.getoption("dist", "no") != "no" and bool(config.getoption("tx", None)))
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
