@@ -20,7 +20,7 @@ def test_forged_expired_and_missing_tokens_are_refused_with_a_reason(stack):
 
     async def attempt(token):
         page = Page(stack, token)
-        connected = await page.connect()
+        connected = await page.connect(wait_timeout=1)
         errors = await page.wait_for("connect_error", timeout=5)
         await page.close()
         return connected, errors

@@ -88,10 +88,13 @@ class Page:
         for event in self.received:
             self.client.on(event, lambda data=None, e=event: self.received[e].append(data))
 
-    async def connect(self) -> bool:
+    async def connect(self, wait_timeout: float = 10) -> bool:
+        """Whether the server let the client in. A refusal is recorded at once (its
+        `connect_error`), but this client still waits `wait_timeout` before it gives up:
+        a test that expects a refusal passes a short one and checks `connect_error`."""
         try:
             await self.client.connect(self.url, auth=self.auth, socketio_path="/socket.io",
-                                      transports=["polling"], wait_timeout=10)
+                                      transports=["polling"], wait_timeout=wait_timeout)
         except socketio.exceptions.ConnectionError:
             return False
         return True
