@@ -23,6 +23,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+from scipy.sparse import csr_matrix
+
 from bot.trainer.labels import URGENT_INTENTS
 from bot.trainer.nlu_data import EXTERNAL_PREFIX, Example
 from bot.trainer.similarity import normalise, trigrams
@@ -33,6 +36,7 @@ MIN_EXAMPLES = 15
 MIN_URGENT_EXAMPLES = 40  # at least 40 per urgent intent and language
 IMBALANCE_RATIO = 2.0
 NEAR_DUPLICATE_SIMILARITY = 0.8
+_ROWS_AT_A_TIME = 512  # a block of X @ X.T: 512 x ~9,000 floats, ~40 MB
 LANGUAGE_SLOT = "language"
 ENGLISH, SWEDISH = "en", "sv"
 
@@ -121,28 +125,35 @@ def near_duplicate_pairs(
 ) -> list[tuple[float, Example, Example]]:
     """Pairs of examples of different labels with trigram Jaccard >= threshold.
 
-    Exact duplicates (same normalised text) are left to check_duplicates. Prefilter: sorted
-    by trigram-set size, a pair can only reach the threshold if small/large >= threshold,
-    so each example is compared only with the ones of similar length.
+    Exact duplicates (same normalised text) are left to check_duplicates. Every pair at
+    once, a block of rows at a time: with the trigram sets as rows of a 0/1 matrix X,
+    X @ X.T holds every |A & B|, and |A | B| = |A| + |B| - |A & B|, the same integers
+    jaccard() divides (a Python loop over the ~9,000 examples' pairs took 16 s). In each
+    pair the example with fewer trigrams comes first (the earlier one when equal).
     """
-    items = []
-    for ex in examples:
-        key = normalise(ex.text)
-        if key:
-            items.append((len(trigrams(key)), trigrams(key), key, ex))
-    items.sort(key=lambda item: item[0])
+    keyed = [(ex, key, trigrams(key)) for ex in examples if (key := normalise(ex.text))]
+    keyed.sort(key=lambda item: len(item[2]))
+    if len(keyed) < 2:
+        return []
+    column: dict[str, int] = {}
+    cells = [(row, column.setdefault(g, len(column)))
+             for row, (_, _, grams) in enumerate(keyed) for g in grams]
+    rows, columns = zip(*cells, strict=True)
+    x = csr_matrix((np.ones(len(cells), dtype=np.int32), (rows, columns)),
+                   shape=(len(keyed), len(column)))
+    sizes = np.diff(x.indptr)
+    label = np.unique([ex.label for ex, _, _ in keyed], return_inverse=True)[1]
+    text = np.unique([key for _, key, _ in keyed], return_inverse=True)[1]
+    later = np.arange(len(keyed))
     pairs = []
-    for i, (size_a, grams_a, key_a, ex_a) in enumerate(items):
-        limit = size_a / threshold
-        for size_b, grams_b, key_b, ex_b in items[i + 1 :]:
-            if size_b > limit:
-                break
-            if ex_a.label == ex_b.label or key_a == key_b:
-                continue
-            shared = len(grams_a & grams_b)
-            similarity = shared / (size_a + size_b - shared)
-            if similarity >= threshold:
-                pairs.append((similarity, ex_a, ex_b))
+    for start in range(0, len(keyed), _ROWS_AT_A_TIME):
+        block = slice(start, min(start + _ROWS_AT_A_TIME, len(keyed)))
+        shared = (x[block] @ x.T).toarray()
+        similarity = shared / (sizes[block, None] + sizes[None, :] - shared)
+        alike = ((similarity >= threshold) & (later[None, :] > later[block, None])
+                 & (label[block, None] != label[None, :]) & (text[block, None] != text[None, :]))
+        for a, b in zip(*np.nonzero(alike), strict=True):
+            pairs.append((float(similarity[a, b]), keyed[start + a][0], keyed[b][0]))
     pairs.sort(key=lambda p: (-p[0], p[1].label, p[1].text))
     return pairs
 
