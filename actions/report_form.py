@@ -112,6 +112,12 @@ class ValidateReportForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
         text = str(value or "")
+        if text in fields.FIAT_ASSETS and tracker.get_slot("network"):
+            return {"asset": text}  # read from the first message with its method
+        if not fields.find_asset(text) and (fiat := fields.fiat_details(text)):
+            # "it's Swish, kronor": nothing to trace on a chain, no network or tx id to ask.
+            amount = fields.find_amount(text)
+            return {**fiat, **({"amount": amount} if amount else {})}
         found = {"asset": fields.find_asset(text) or fields.clip(text, 40)}
         # "250 USDT on TRC20" answers three questions at once.
         if network := fields.find_network(text):
@@ -124,9 +130,19 @@ class ValidateReportForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
         text = str(value or "")
-        if fields.is_no_answer(text):
+        if fields.is_no_answer(text) or text == fields.NOT_PROVIDED:
             return {"network": fields.NOT_PROVIDED}
-        return {"network": fields.find_network(text, answering=True) or fields.clip(text, 40)}
+        if text in fields.FIAT_NETWORKS:
+            return {"network": text}  # a payment's method, read when it was named
+        if network := fields.find_network(text, answering=True):
+            return {"network": network}
+        if fiat := fields.fiat_details(text):
+            return {"network": fiat["network"], "tx_id": fields.NOT_PROVIDED}
+        if fields.find_time(text) and not tracker.get_slot("incident_time"):
+            # "yesterday evening" answers the form's last question, not this one: kept as
+            # the time rather than filed as a network, and the network left unsaid.
+            return {"network": fields.NOT_PROVIDED, "incident_time": fields.clip(text, 200)}
+        return {"network": fields.clip(text, 40)}
 
     def validate_amount(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -143,6 +159,8 @@ class ValidateReportForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
         text = str(value or "")
+        if text == fields.NOT_PROVIDED:
+            return {"tx_id": text}  # none to give: a bank, card or Swish payment
         tx_id: str | None = fields.find_tx_id(text)
         if tx_id:
             return {"tx_id": tx_id}

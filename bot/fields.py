@@ -57,6 +57,35 @@ NETWORK_ANSWERS = {
     "dogecoin": "Dogecoin", "doge": "Dogecoin",
 }
 
+# Money paid in or out through a bank, a card or Swish: no network to name and no tx hash
+# to give, so the form does not ask for them ("8000 kr via Swish never showed up").
+FIAT_METHODS = {
+    "swish": "Swish", "sepa": "SEPA", "trustly": "Trustly", "apple pay": "Apple Pay",
+    "google pay": "Google Pay", "bank transfer": "bank transfer", "wire transfer":
+    "bank transfer", "bank": "bank transfer", "banken": "bank transfer",
+    "banköverföring": "bank transfer", "banköverföringen": "bank transfer",
+    "card": "card", "debit card": "card", "credit card": "card", "top-up": "card",
+    "top up": "card", "kortet": "card", "bankkort": "card", "bankkortet": "card",
+    "kreditkort": "card", "betalkort": "card", "kortbetalning": "card",
+    "kortbetalningen": "card", "mitt kort": "card", "med kort": "card",
+}
+FIAT_CURRENCIES = {
+    "kr": "SEK", "kronor": "SEK", "sek": "SEK", "spänn": "SEK", "eur": "EUR", "euro": "EUR",
+    "euros": "EUR", "€": "EUR", "usd": "USD", "dollars": "USD", "$": "USD", "nok": "NOK",
+    "dkk": "DKK", "gbp": "GBP", "£": "GBP",
+}
+_FIAT_METHOD = re.compile(
+    "|".join(rf"(?<!\w){re.escape(name)}(?!\w)"
+             for name in sorted(FIAT_METHODS, key=len, reverse=True)))
+_FIAT_CURRENCY = re.compile(
+    "|".join(re.escape(name) if not name.isalpha() else rf"(?<!\w){name}(?!\w)"
+             for name in sorted(FIAT_CURRENCIES, key=len, reverse=True)))
+# When the method is not said, the network slot says so in the report.
+FIAT_NETWORK = "bank, card or Swish (not said)"
+# What the slots hold once a payment was read as one (the form validates them again).
+FIAT_ASSETS = frozenset({*FIAT_CURRENCIES.values(), "fiat"})
+FIAT_NETWORKS = frozenset({*FIAT_METHODS.values(), FIAT_NETWORK})
+
 # Transaction ids per chain format, most specific first (also the patterns of the
 # spaCy entity extractor in bot/nlu/entities.py).
 TX_ID_FORMS = (
@@ -157,7 +186,9 @@ _WHEN = re.compile(
     r"(?i)(?<!\w)(?:"
     r"(?:yesterday|today|tonight|this (?:morning|afternoon|evening)|last (?:night|week)|"
     r"igår|i går|idag|i dag|i morse|i förmiddags|i eftermiddags|i kväll|i natt|i helgen|"
-    r"förra veckan)(?:\s+(?:morning|evening|night|kväll|morgon|eftermiddag))?"
+    r"förra veckan|i (?:mån|tis|ons|tors|fre|lör|sön)dags|"
+    r"(?:on|last) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))"
+    r"(?:\s+(?:morning|evening|night|kväll|morgon|eftermiddag))?"
     r"(?:\s+(?:at|around|about|kl\.?|klockan|runt|vid)\s+\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm)?)?"
     rf"|{_COUNT}\s+{_UNIT}\s+ago"
     rf"|för\s+{_COUNT}\s+{_UNIT}\s+sedan"
@@ -176,15 +207,32 @@ def find_time(text: str) -> str | None:
     return " ".join(match.group(0).split()) if match else None
 
 
+def fiat_details(text: str) -> dict[str, str]:
+    """The details of a bank, card or Swish payment named in `text` ({} when none is):
+    the currency as the asset, the method as the network, and no tx id to ask for."""
+    lowered = text.lower()
+    method = _FIAT_METHOD.search(lowered)
+    currency = _FIAT_CURRENCY.search(lowered)
+    if method is None and currency is None:
+        return {}
+    return {
+        "asset": FIAT_CURRENCIES[currency.group(0)] if currency else "fiat",
+        "network": FIAT_METHODS[method.group(0)] if method else FIAT_NETWORK,
+        "tx_id": NOT_PROVIDED,
+    }
+
+
 def prefill(text: str) -> dict[str, str]:
     """Details a user gave unasked in their first message."""
     asset = find_asset(text)
+    fiat = {} if asset else fiat_details(text)
+    asset = asset or fiat.get("asset")
     found = {
         "asset": asset,
-        "network": find_network(text),
+        "network": find_network(text) or fiat.get("network"),
         # A bare number in a first message is as often a time or a date as an amount.
         "amount": find_amount(text) if asset else None,
-        "tx_id": find_tx_id(text),
+        "tx_id": find_tx_id(text) or fiat.get("tx_id"),
         "incident_time": find_time(text),
         "description": clip(text, 1000) if len(text.split()) >= DESCRIBING_WORDS else None,
     }

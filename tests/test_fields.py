@@ -71,3 +71,27 @@ def test_a_long_first_message_is_the_description():
     assert fields.prefill(long)["description"] == long
     assert fields.prefill(long)["incident_time"] == "Yesterday"
     assert "description" not in fields.prefill("idiots, my account got hacked, fix it now")
+
+
+@pytest.mark.parametrize("text, asset, network", [
+    ("8000 kr med Swish har inte kommit", "SEK", "Swish"),
+    ("my card top-up of 50 EUR never showed up", "EUR", "card"),
+    ("SEPA transfer of 1200 euro not credited", "EUR", "SEPA"),
+    ("mitt uttag på 5000 kr till banken har inte kommit", "SEK", "bank transfer"),
+    ("jag satte in pengar med kortet igår", "fiat", "card"),
+    ("500 kronor, vet inte hur", "SEK", fields.FIAT_NETWORK),
+])
+def test_bank_card_and_swish_payments_need_no_network_or_tx_id(text, asset, network):
+    assert fields.fiat_details(text) == {"asset": asset, "network": network,
+                                         "tx_id": fields.NOT_PROVIDED}
+
+
+@pytest.mark.parametrize("text", ["I withdrew 0.5 BTC to my Ledger", "my deposit is missing",
+                                  "ett kort meddelande om min insättning", "kartellen"])
+def test_no_payment_method_where_none_was_named(text):
+    assert fields.fiat_details(text) == {}
+
+
+def test_a_coin_named_beside_a_bank_is_crypto():
+    assert fields.prefill("sent 200 USDT from my bank app, not credited")["asset"] == "USDT"
+    assert "tx_id" not in fields.prefill("sent 200 USDT from my bank app, not credited")

@@ -131,3 +131,38 @@ def test_times_are_kept_even_with_a_coin_or_a_number_in_them():
         events, messages = _validate_hacked_time(answer)
         assert slot_events(events)["incident_time"] == answer, answer
         assert messages == [], answer
+
+
+def test_a_swish_deposit_told_in_full_asks_only_when_it_happened():
+    text = "8000 kr med Swish till er har inte bokförts, era clowner"
+    slots = slot_events(run(ActionStartReport(), tracker(text, "report_missing_deposit"))[0])
+    assert (slots["asset"], slots["network"], slots["amount"], slots["tx_id"]) == (
+        "SEK", "Swish", "8000", "not provided")
+
+
+def test_a_card_payment_as_the_asset_answer_skips_network_and_tx_id():
+    slots = slot_events(_validate("asset", "it was a card top-up, 50 euros")[0])
+    assert (slots["asset"], slots["network"], slots["amount"], slots["tx_id"]) == (
+        "EUR", "card", "50", "not provided")
+    assert slots["requested_slot"] == "incident_time"
+
+
+def test_a_time_given_as_the_network_is_kept_as_the_time():
+    slots = slot_events(_validate("network", "yesterday evening", asset="BTC")[0])
+    assert (slots["network"], slots["incident_time"]) == ("not provided", "yesterday evening")
+
+
+def test_a_network_answer_that_is_neither_a_time_nor_a_payment_is_kept_as_said():
+    slots = slot_events(_validate("network", "the cheap one", asset="USDT")[0])
+    assert slots["network"] == "the cheap one"
+
+
+def test_a_payment_read_from_the_first_message_passes_the_form_as_it_is():
+    # The form validates prefilled slots again: "SEK", "Swish" and "not provided" stay.
+    slots = {"asset": "SEK", "network": "Swish", "amount": "8000", "tx_id": "not provided"}
+    tr = tracker("8000 kr med Swish", "report_missing_deposit",
+                 slots={"report_category": "missing_deposit", **slots},
+                 active_loop="report_form", filled=slots)
+    events, messages = run(ValidateReportForm(), tr)
+    assert {k: v for k, v in slot_events(events).items() if k in slots} == slots
+    assert slot_events(events)["requested_slot"] == "incident_time" and not messages

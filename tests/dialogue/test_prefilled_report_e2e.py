@@ -36,3 +36,31 @@ def test_en_saknad_insattning_fragar_inte_efter_tiden_igen(stack):
     assert any("SB-" in r for r in filed), filed
     [ticket] = _tickets(stack, user)
     assert ticket["fields"]["incident_time"] == "för tre timmar sedan"
+
+
+def test_en_swishinsattning_fragar_inte_efter_natverk_eller_tx_hash(stack):
+    user = "acct-prefill-swish"
+    supportbot(stack, "suspend", user, "--hours", "24", "--reason", "hot")
+    replies = say(stack, user, "Ni är en samling oduglingar. I fredags förde jag över 8000 kr "
+                               "med Swish till er och beloppet har inte bokförts på mitt konto")
+    # Everything was said: no question about a coin, a network or a tx hash, filed at once.
+    assert any("SB-" in r for r in replies), replies
+    questions = ("Vilken kryptovaluta", "Vilket nätverk", "Vad är transaktions-id")
+    assert not any(q in r for q in questions for r in replies), replies
+    [ticket] = _tickets(stack, user)
+    assert (ticket["category"], ticket["fields"]["asset"], ticket["fields"]["network"],
+            ticket["fields"]["amount"]) == ("missing_deposit", "SEK", "Swish", "8000")
+
+
+def test_a_card_top_up_named_as_the_coin_skips_network_and_tx_id(stack):
+    user = "acct-card-topup"
+    supportbot(stack, "suspend", user, "--hours", "24", "--reason", "abuse")
+    asked = say(stack, user, "my deposit never showed up, you clowns")
+    assert any("asset or currency" in r for r in asked), asked
+    next_question = say(stack, user, "it was a card top-up, 50 euros")
+    assert any("When did it happen" in r for r in next_question), next_question
+    filed = say(stack, user, "this morning")
+    assert any("SB-" in r for r in filed), filed
+    [ticket] = _tickets(stack, user)
+    assert (ticket["fields"]["asset"], ticket["fields"]["network"], ticket["fields"]["amount"],
+            ticket["fields"]["tx_id"]) == ("EUR", "card", "50", "not provided")
