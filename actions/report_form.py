@@ -33,6 +33,8 @@ FORM_SLOTS = ("asset", "network", "amount", "tx_id", "incident_time", "descripti
 MAX_TX_ID_ATTEMPTS = 3
 # Words that join transfer details in an answer ("250 USDT on TRC20", "0,5 btc via erc20").
 _JOINERS = frozenset({"on", "via", "over", "in", "of", "på", "över", "i", "av", "med", "with"})
+_YES_OR_NO = re.compile(
+    r"(?i)\W*(?:ja|jo|japp|jaa|yes|yeah|yep|yup|ok|okay|okej|nej|nä|nope|no)\W*")
 _TX_IDS = re.compile("|".join(rf"\b{form}\b" for form in fields.TX_ID_FORMS))
 _NETWORK_NAMES = re.compile(
     "|".join(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])"
@@ -176,6 +178,10 @@ class ValidateReportForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
         text = str(value or "")
+        if _YES_OR_NO.fullmatch(text):
+            # "ja" to "when did it happen?" says nothing about when: asked again.
+            dispatcher.utter_message(response="utter_incident_time_not_yes_no")
+            return {"incident_time": None}
         if names_only_transfer_details(text):
             # "BTC" is an answer to another question: asked again, not filed as the time.
             dispatcher.utter_message(response="utter_invalid_incident_time")

@@ -166,3 +166,12 @@ def test_a_payment_read_from_the_first_message_passes_the_form_as_it_is():
     events, messages = run(ValidateReportForm(), tr)
     assert {k: v for k, v in slot_events(events).items() if k in slots} == slots
     assert slot_events(events)["requested_slot"] == "incident_time" and not messages
+
+
+def test_yes_or_no_is_no_answer_to_when_it_happened():
+    for answer in ("ja", "Yes!", "ok", "nej", "no."):
+        events, messages = _validate_hacked_time(answer)
+        assert slot_events(events)["incident_time"] is None, answer
+        assert responses(messages) == ["utter_incident_time_not_yes_no"], answer
+    events, _ = _validate_hacked_time("no idea, sometime last week")
+    assert slot_events(events)["incident_time"] == "no idea, sometime last week"
