@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.desk import get_desk
-from actions.report_form import REQUIRED_SLOTS, reset_form_slots
+from actions.report_slots import REQUIRED_SLOTS, reset_form_slots
 from bot.desk import FiledReport
 from bot.fields import NOT_PROVIDED
 from bot.i18n import format_duration, label, lang

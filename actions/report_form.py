@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from typing import Any, Dict, List
@@ -10,26 +11,21 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
 
+from actions.desk import get_desk
+from actions.filing import file_report
+from actions.report_slots import (  # noqa: F401 (the form's names, as before)
+    CATEGORY_BY_INTENT,
+    FORM_SLOTS,
+    REQUIRED_SLOTS,
+    reset_form_slots,
+)
 from bot import fields
+from bot.i18n import lang
+from bot.logs import log_event
 
-CATEGORY_BY_INTENT = {
-    "report_account_hacked": "account_hacked",
-    "report_missing_withdrawal": "missing_withdrawal",
-    "report_missing_deposit": "missing_deposit",
-    "report_impersonation": "impersonation",
-    "appeal_suspension": "wrongful_suspension",
-}
-
-# What each category needs, in the order the form asks.
-REQUIRED_SLOTS: Dict[str, List[str]] = {
-    "account_hacked": ["incident_time", "description"],
-    "missing_withdrawal": ["asset", "network", "amount", "tx_id", "incident_time"],
-    "missing_deposit": ["asset", "network", "amount", "tx_id", "incident_time"],
-    "impersonation": ["description"],
-    "wrongful_suspension": ["description"],
-}
-FORM_SLOTS = ("asset", "network", "amount", "tx_id", "incident_time", "description")
+logger = logging.getLogger(__name__)
 MAX_TX_ID_ATTEMPTS = 3
 # Words that join transfer details in an answer ("250 USDT on TRC20", "0,5 btc via erc20").
 _JOINERS = frozenset({"on", "via", "over", "in", "of", "på", "över", "i", "av", "med", "with"})
@@ -57,16 +53,6 @@ def names_only_transfer_details(text: str) -> bool:
     return named
 
 
-def reset_form_slots() -> List[EventType]:
-    """Forget the last report's details, so the next report starts clean."""
-    return [SlotSet(slot, None) for slot in FORM_SLOTS] + [
-        SlotSet("tx_id_attempts", 0),
-        SlotSet("report_category", None),
-        SlotSet("report_id", None),
-        SlotSet("partial_report_offered", False),
-    ]
-
-
 class ActionStartReport(Action):
     """Gives the advice that fits the case and prepares the form for its category."""
 
@@ -85,16 +71,39 @@ class ActionStartReport(Action):
             dispatcher.utter_message(response="utter_not_suspended")
             return events  # no category: the form has nothing to ask and files nothing
 
+        text = tracker.latest_message.get("text") or ""
+        if self._open_ticket(tracker.sender_id, category):
+            # Told again while its ticket is open ("my deposit is STILL missing!!"): the
+            # message goes to that ticket at once instead of the same questions again.
+            return events + file_report(dispatcher, tracker, {
+                "category": category,
+                "fields": {**{slot: value for slot, value in fields.prefill(text).items()
+                              if slot in REQUIRED_SLOTS[category]},
+                           "description": fields.clip(text, 2000),
+                           "language": lang(tracker.get_slot("language"))},
+                "key": f"{tracker.sender_id}:more:"
+                       f"{tracker.latest_message.get('message_id') or uuid.uuid4().hex}",
+            })
         dispatcher.utter_message(response=f"utter_report_advice_{category}")
         events += [
             SlotSet("report_category", category),
             SlotSet("report_id", uuid.uuid4().hex),
         ]
-        text = tracker.latest_message.get("text") or ""
         for slot, value in fields.prefill(text).items():
             if slot in REQUIRED_SLOTS[category]:
                 events.append(SlotSet(slot, value))
         return events
+
+    @staticmethod
+    def _open_ticket(user: str, category: str) -> bool:
+        try:
+            return any(t.category == category and t.status != "resolved"
+                       for t in get_desk().tickets_for_user(user))
+        except SQLAlchemyError as error:
+            # The form runs as usual; filing at its end meets the same open ticket.
+            log_event(logger, "open_ticket_lookup_failed", logging.WARNING, user=user,
+                      error=type(error).__name__)
+            return False
 
 
 class ValidateReportForm(FormValidationAction):

@@ -16,7 +16,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.report_form import reset_form_slots
+from actions.report_slots import reset_form_slots
 from bot.i18n import label, lang
 
 OFFERED = "partial_report_offered"

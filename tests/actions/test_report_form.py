@@ -1,5 +1,9 @@
 """Starting a report, the form's questions per category, and validation of answers."""
 
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from actions import report_form
 from actions.report_form import (
     MAX_TX_ID_ATTEMPTS,
     REQUIRED_SLOTS,
@@ -7,6 +11,9 @@ from actions.report_form import (
     ValidateReportForm,
 )
 from tests.support.actions import responses, run, slot_events, tracker
+
+# Starting a report looks for the user's open ticket: a desk of the test's own.
+pytestmark = pytest.mark.usefixtures("actions_desk")
 
 TX = "0x" + "ab" * 32
 SHORT = "0xabababab…abababab"  # what is kept of a tx id
@@ -175,3 +182,35 @@ def test_yes_or_no_is_no_answer_to_when_it_happened():
         assert responses(messages) == ["utter_incident_time_not_yes_no"], answer
     events, _ = _validate_hacked_time("no idea, sometime last week")
     assert slot_events(events)["incident_time"] == "no idea, sometime last week"
+
+
+def test_a_case_told_again_while_its_ticket_is_open_goes_to_that_ticket(actions_desk):
+    first = actions_desk.file_report("acct-1001", "missing_deposit", {"asset": "BTC"}, "k1")
+    events, messages = run(ActionStartReport(), tracker(
+        "my deposit is STILL missing you clowns, 0.2 BTC since monday",
+        "report_missing_deposit"))
+    assert responses(messages) == ["utter_report_attached"]
+    assert messages[0]["ticket"] == first.ticket.reference
+    assert slot_events(events)["report_category"] is None  # no questions asked again
+    [report] = actions_desk.get_ticket(first.ticket.id).reports[1:]
+    assert "STILL missing" in report.fields["description"]
+    assert report.fields["amount"] == "0.2"
+
+
+def test_another_case_while_a_ticket_is_open_starts_its_own_form(actions_desk):
+    actions_desk.file_report("acct-1001", "missing_deposit", {"asset": "BTC"}, "k1")
+    events, messages = run(ActionStartReport(), tracker("someone hacked my account",
+                                                        "report_account_hacked"))
+    assert responses(messages) == ["utter_report_advice_account_hacked"]
+    assert slot_events(events)["report_category"] == "account_hacked"
+
+
+def test_without_the_desk_the_form_starts_as_usual(monkeypatch):
+    def down():
+        raise OperationalError("select", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(report_form, "get_desk", down)
+    events, messages = run(ActionStartReport(), tracker("my deposit is missing",
+                                                        "report_missing_deposit"))
+    assert responses(messages) == ["utter_report_advice_missing_deposit"]
+    assert slot_events(events)["report_category"] == "missing_deposit"

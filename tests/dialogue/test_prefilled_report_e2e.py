@@ -64,3 +64,16 @@ def test_a_card_top_up_named_as_the_coin_skips_network_and_tx_id(stack):
     [ticket] = _tickets(stack, user)
     assert (ticket["fields"]["asset"], ticket["fields"]["network"], ticket["fields"]["amount"],
             ticket["fields"]["tx_id"]) == ("EUR", "card", "50", "not provided")
+
+
+def test_a_case_told_again_goes_to_its_open_ticket_without_the_questions(stack):
+    user = "acct-told-again"
+    supportbot(stack, "suspend", user, "--hours", "24", "--reason", "abuse")
+    first = say(stack, user, "Listen. Yesterday someone logged into my account from another "
+                             "country and changed my email, and you idiots let it happen.")
+    assert any("SB-" in r for r in first), first
+    again = say(stack, user, "THEY ARE STILL IN MY ACCOUNT, someone hacked it, do something!!")
+    assert any("already have an open ticket" in r for r in again), again
+    assert not any("When did it happen" in r for r in again), again
+    [ticket] = _tickets(stack, user)
+    assert ticket["category"] == "account_hacked"
