@@ -149,10 +149,13 @@ class ValidateReportForm(FormValidationAction):
             return {"network": network}
         if fiat := fields.fiat_details(text):
             return {"network": fiat["network"], "tx_id": fields.NOT_PROVIDED}
-        if fields.find_time(text) and not tracker.get_slot("incident_time"):
+        if fields.find_time(text):
             # "yesterday evening" answers the form's last question, not this one: kept as
-            # the time rather than filed as a network, and the network left unsaid.
-            return {"network": fields.NOT_PROVIDED, "incident_time": fields.clip(text, 200)}
+            # the time (unless it was given already) and the network left unsaid.
+            found = {"network": fields.NOT_PROVIDED}
+            if not tracker.get_slot("incident_time"):
+                found["incident_time"] = fields.clip(text, 200)
+            return found
         return {"network": fields.clip(text, 40)}
 
     def validate_amount(

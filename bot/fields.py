@@ -100,7 +100,8 @@ AMOUNT = re.compile(r"(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:[.,](\d+))?")
 _AMOUNT_IN_TEXT = re.compile(rf"(?<![\w.,:]){AMOUNT.pattern}(?![\w:])")
 _NO_ANSWER = re.compile(
     r"\b(i )?(do ?n[o']?t|dont|don't) (have|know)|\bno idea\b|\bnot sure\b|\bskip\b|\bn/?a\b"
-    r"|\bunknown\b|\bhar (?:(?:det|den|dem|de) )?inte\b|\bvet inte\b|\bingen aning\b|\bhoppa över\b"
+    r"|\bunknown\b|\bdunno\b|\bidk\b|\bno clue\b|\bvet ej\b|\bvete fan\b|\bvet int\b"
+    r"|\bhar (?:(?:det|den|dem|de) )?inte\b|\bvet inte\b|\bingen aning\b|\bhoppa över\b"
     r"|\bhar ingen\b|^\s*(no|nope|nej|none|inget|ingen)\s*[.!]*\s*$",
     re.IGNORECASE,
 )

@@ -95,3 +95,8 @@ def test_no_payment_method_where_none_was_named(text):
 def test_a_coin_named_beside_a_bank_is_crypto():
     assert fields.prefill("sent 200 USDT from my bank app, not credited")["asset"] == "USDT"
     assert "tx_id" not in fields.prefill("sent 200 USDT from my bank app, not credited")
+
+
+@pytest.mark.parametrize("text", ["dunno", "idk", "no clue mate", "vet ej", "vete fan"])
+def test_everyday_ways_of_not_knowing(text):
+    assert fields.is_no_answer(text)

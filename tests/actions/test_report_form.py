@@ -159,6 +159,12 @@ def test_a_time_given_as_the_network_is_kept_as_the_time():
     assert (slots["network"], slots["incident_time"]) == ("not provided", "yesterday evening")
 
 
+def test_a_time_given_as_the_network_after_the_time_is_not_a_network():
+    slots = slot_events(_validate("network", "yesterday evening", asset="BTC",
+                                  incident_time="2 days ago")[0])
+    assert slots["network"] == "not provided" and "incident_time" not in slots
+
+
 def test_a_network_answer_that_is_neither_a_time_nor_a_payment_is_kept_as_said():
     slots = slot_events(_validate("network", "the cheap one", asset="USDT")[0])
     assert slots["network"] == "the cheap one"
