@@ -80,6 +80,11 @@ _FIAT_METHOD = re.compile(
 _FIAT_CURRENCY = re.compile(
     "|".join(re.escape(name) if not name.isalpha() else rf"(?<!\w){name}(?!\w)"
              for name in sorted(FIAT_CURRENCIES, key=len, reverse=True)))
+# A currency alone is weak evidence: "500 euro from Binance" is crypto valued in euros.
+_CRYPTO_HINT = re.compile(
+    r"(?i)(?<!\w)(?:binance|coinbase|kraken|bybit|okx|kucoin|bitstamp|ledger|trezor|metamask|"
+    r"phantom|wallet|plånbok\w*|address|adress\w*|blockchain|tx|hash|network|nätverk\w*|"
+    r"coin|krypto\w*|crypto)(?!\w)")
 # When the method is not said, the network slot says so in the report.
 FIAT_NETWORK = "bank, card or Swish (not said)"
 # What the slots hold once a payment was read as one (the form validates them again).
@@ -214,7 +219,7 @@ def fiat_details(text: str) -> dict[str, str]:
     lowered = text.lower()
     method = _FIAT_METHOD.search(lowered)
     currency = _FIAT_CURRENCY.search(lowered)
-    if method is None and currency is None:
+    if method is None and (currency is None or _CRYPTO_HINT.search(lowered)):
         return {}
     return {
         "asset": FIAT_CURRENCIES[currency.group(0)] if currency else "fiat",

@@ -87,6 +87,8 @@ def test_bank_card_and_swish_payments_need_no_network_or_tx_id(text, asset, netw
 
 
 @pytest.mark.parametrize("text", ["I withdrew 0.5 BTC to my Ledger", "my deposit is missing",
+                                  "my deposit from Binance worth 500 euro is missing",
+                                  "skickade krypto för 2000 kr från min plånbok",
                                   "ett kort meddelande om min insättning", "kartellen"])
 def test_no_payment_method_where_none_was_named(text):
     assert fields.fiat_details(text) == {}
