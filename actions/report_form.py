@@ -22,6 +22,7 @@ from actions.report_slots import (  # noqa: F401 (the form's names, as before)
     reset_form_slots,
 )
 from bot import fields
+from bot.desk import TicketDetail
 from bot.i18n import lang
 from bot.logs import log_event
 
@@ -36,6 +37,13 @@ _NETWORK_NAMES = re.compile(
     "|".join(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])"
              for name in sorted(fields.NETWORK_ANSWERS, key=len, reverse=True))
 )
+
+
+def _already_on(ticket: TicketDetail, said: str) -> bool:
+    """Whether `said` (as a report keeps it) is word for word in one of the ticket's reports."""
+    same = " ".join(said.casefold().split())
+    return any(isinstance(value, str) and " ".join(value.casefold().split()) == same
+               for report in ticket.reports for value in report.fields.values())
 
 
 def names_only_transfer_details(text: str) -> bool:
@@ -72,14 +80,20 @@ class ActionStartReport(Action):
             return events  # no category: the form has nothing to ask and files nothing
 
         text = tracker.latest_message.get("text") or ""
-        if self._open_ticket(tracker.sender_id, category):
+        if (ticket := self._open_ticket(tracker.sender_id, category)) is not None:
             # Told again while its ticket is open ("my deposit is STILL missing!!"): the
-            # message goes to that ticket at once instead of the same questions again.
+            # message goes to that ticket at once instead of the same questions again;
+            # the very same words (a double click, a resend) are not added twice.
+            said = fields.clip(text, 2000)
+            if _already_on(ticket, said):
+                dispatcher.utter_message(response="utter_report_already_there",
+                                         ticket=ticket.ticket.reference)
+                return events
             return events + file_report(dispatcher, tracker, {
                 "category": category,
                 "fields": {**{slot: value for slot, value in fields.prefill(text).items()
                               if slot in REQUIRED_SLOTS[category]},
-                           "description": fields.clip(text, 2000),
+                           "description": said,
                            "language": lang(tracker.get_slot("language"))},
                 "key": f"{tracker.sender_id}:more:"
                        f"{tracker.latest_message.get('message_id') or uuid.uuid4().hex}",
@@ -95,15 +109,17 @@ class ActionStartReport(Action):
         return events
 
     @staticmethod
-    def _open_ticket(user: str, category: str) -> bool:
+    def _open_ticket(user: str, category: str) -> TicketDetail | None:
         try:
-            return any(t.category == category and t.status != "resolved"
-                       for t in get_desk().tickets_for_user(user))
+            desk = get_desk()
+            ticket = next((t for t in desk.tickets_for_user(user)
+                           if t.category == category and t.status != "resolved"), None)
+            return desk.get_ticket(ticket.id) if ticket is not None else None
         except SQLAlchemyError as error:
             # The form runs as usual; filing at its end meets the same open ticket.
             log_event(logger, "open_ticket_lookup_failed", logging.WARNING, user=user,
                       error=type(error).__name__)
-            return False
+            return None
 
 
 class ValidateReportForm(FormValidationAction):

@@ -220,3 +220,14 @@ def test_without_the_desk_the_form_starts_as_usual(monkeypatch):
                                                         "report_missing_deposit"))
     assert responses(messages) == ["utter_report_advice_missing_deposit"]
     assert slot_events(events)["report_category"] == "missing_deposit"
+
+
+def test_the_same_words_again_are_not_added_to_the_ticket_twice(actions_desk):
+    said = "a fake support account asks my friends for money"
+    first = actions_desk.file_report("acct-1001", "impersonation", {"description": said}, "k1")
+    events, messages = run(ActionStartReport(), tracker(f"  {said.upper()} ",
+                                                        "report_impersonation"))
+    assert responses(messages) == ["utter_report_already_there"]
+    assert messages[0]["ticket"] == first.ticket.reference
+    assert len(actions_desk.get_ticket(first.ticket.id).reports) == 1
+    assert slot_events(events)["report_category"] is None
