@@ -98,8 +98,10 @@ def test_an_idle_stream_beats_and_ends_when_the_agent_is_signed_out(site: Consol
     live = stream(site, lina)
     try:
         live.until("queue")
-        beat = live.next()
-        assert beat is not None and beat.name is None and beat.data == "heartbeat"
+        # The queue may be sent again first: a filing just before this stream opened (the
+        # previous test's) reaches the feed at its next poll, as a change.
+        beats = [live.next() for _ in range(3)]
+        assert any(e is not None and e.name is None and e.data == "heartbeat" for e in beats)
         SessionStore(site.desk.engine, timedelta(hours=1)).end_all("lina")
         assert live.until("signedout") is not None
         assert live.next() is None  # the server closed the stream
