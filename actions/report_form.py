@@ -62,7 +62,8 @@ def names_only_transfer_details(text: str) -> bool:
 
 
 class ActionStartReport(Action):
-    """Gives the advice that fits the case and prepares the form for its category."""
+    """Gives the advice that fits the case and prepares the form for its category; a case
+    whose ticket is still open gets the message added to that ticket instead."""
 
     def name(self) -> str:
         return "action_start_report"
