@@ -18,14 +18,7 @@ def test_forged_expired_and_missing_tokens_are_refused_with_a_reason(stack):
                           timedelta(minutes=1), datetime.now(timezone.utc) - timedelta(hours=1))
     forged = issue_token("acct-sock-x", "not-the-exchanges-key-" + "q" * 32)
 
-    async def attempt(token):
-        page = Page(stack, token)
-        connected = await page.connect(wait_timeout=1)
-        errors = await page.wait_for("connect_error", timeout=5)
-        await page.close()
-        return connected, errors
-
-    results = {name: asyncio.run(attempt(token)) for name, token in
+    results = {name: asyncio.run(Page(stack, token).refusal()) for name, token in
                {"missing": None, "forged": forged, "expired": expired,
                 "garbage": "x.y.z"}.items()}
     for name, (connected, errors) in results.items():

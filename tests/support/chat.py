@@ -99,6 +99,14 @@ class Page:
             return False
         return True
 
+    async def refusal(self) -> tuple[bool, list]:
+        """For a client the server should refuse: whether it was let in anyway, and the
+        server's `connect_error` events (a refusal, not a client that gave up waiting)."""
+        connected = await self.connect(wait_timeout=1)
+        errors = await self.wait_for("connect_error", timeout=5)
+        await self.close()
+        return connected, errors
+
     async def wait_for(self, event: str, count: int = 1, timeout: float = 60) -> list:
         for _ in range(int(timeout * 10)):
             if len(self.received[event]) >= count:
