@@ -142,11 +142,12 @@ class ValidateReportForm(FormValidationAction):
         text = str(value or "")
         if text in fields.FIAT_ASSETS and tracker.get_slot("network"):
             return {"asset": text}  # read from the first message with its method
-        if not fields.find_asset(text) and (fiat := fields.fiat_details(text)):
+        asset = fields.find_asset(text)
+        if not asset and (fiat := fields.fiat_details(text)):
             # "it's Swish, kronor": nothing to trace on a chain, no network or tx id to ask.
             amount = fields.find_amount(text)
             return {**fiat, **({"amount": amount} if amount else {})}
-        found = {"asset": fields.find_asset(text) or fields.clip(text, 40)}
+        found = {"asset": asset or fields.clip(text, 40)}
         # "250 USDT on TRC20" answers three questions at once.
         if network := fields.find_network(text):
             found["network"] = network
@@ -165,7 +166,7 @@ class ValidateReportForm(FormValidationAction):
         if network := fields.find_network(text, answering=True):
             return {"network": network}
         if fiat := fields.fiat_details(text):
-            return {"network": fiat["network"], "tx_id": fields.NOT_PROVIDED}
+            return {"network": fiat["network"], "tx_id": fiat["tx_id"]}
         if fields.find_time(text):
             # "yesterday evening" answers the form's last question, not this one: kept as
             # the time (unless it was given already) and the network left unsaid.
