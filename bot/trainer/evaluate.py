@@ -115,7 +115,11 @@ def _train_and_predict(
 ) -> dict[str, list[Prediction]]:
     nlu_file = work / "train" / "nlu.yml"
     write_nlu(data, train, nlu_file)
-    parser = Parser(train_model(nlu_file, work / "models", config=config, seed=seed))
+    return _predict(train_model(nlu_file, work / "models", config=config, seed=seed), tests)
+
+
+def _predict(model: Path, tests: dict[str, list[str]]) -> dict[str, list[Prediction]]:
+    parser = Parser(model)
     return {name: parser.parse(texts) for name, texts in tests.items()}
 
 
@@ -190,8 +194,7 @@ def run_eval(
         tests.update(split.texts())
     tests.update({name: texts for name, (_, texts) in oos.items()})
     if model is not None:
-        parser = Parser(model)
-        preds = {name: parser.parse(texts) for name, texts in tests.items()}
+        preds = _predict(model, tests)
     else:
         with tempfile.TemporaryDirectory(prefix="nlu-eval-") as tmp:
             preds = _train_and_predict(data, data.examples, tests, Path(tmp), seed, config)
