@@ -188,8 +188,17 @@ _COUNT = (r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|
 _UNIT = r"(?:min(?:ute)?s?|hours?|hrs?|h|days?|weeks?|minuter|timm(?:e|ar)|dagar|dygn|veckor)"
 # When it happened, as users say it in passing ("yesterday", "2 hours ago", "i natt",
 # "för tre dagar sedan", "at 14:30"): enough for staff, so the form need not ask.
+# A clock time said before the day ("around 3am last night", "runt kl 3 i natt"); a bare
+# number before a day word is as often an amount ("500 igår").
+_CLOCK_FIRST = (
+    r"(?:(?:(?:around|about|runt|vid|ca\.?)\s+)?(?:at|kl\.?|klockan)\s+"
+    r"\d{1,2}(?:[:.]\d\d)?(?:\s*(?:am|pm))?\s+"
+    r"|(?:around|about|runt|vid|ca\.?)\s+\d{1,2}(?:[:.]\d\d)?(?:\s*(?:am|pm))?\s+"
+    r"|\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm)\s+)?"
+)
 _WHEN = re.compile(
     r"(?i)(?<!\w)(?:"
+    rf"{_CLOCK_FIRST}"
     r"(?:yesterday|today|tonight|this (?:morning|afternoon|evening)|last (?:night|week)|"
     r"igår|i går|idag|i dag|i morse|i förmiddags|i eftermiddags|i kväll|i natt|i helgen|"
     r"förra veckan|i (?:mån|tis|ons|tors|fre|lör|sön)dags|"

@@ -52,6 +52,9 @@ def test_a_real_answer_is_not_a_no_answer():
     ("i natt försvann allt", "i natt"),
     ("it happened today at 9", "today at 9"),
     ("deposit 2024-06-01 missing", "2024-06-01"),
+    ("det var runt kl 3 i natt", "runt kl 3 i natt"),
+    ("around 3am last night they took everything", "around 3am last night"),
+    ("skickade 500 igår", "igår"),  # a number before the day is no clock time
 ])
 def test_when_it_happened_said_in_passing(text, when):
     assert fields.find_time(text) == when
