@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import uuid
 from typing import Any, Dict, List
@@ -11,10 +10,8 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
-from actions.desk import get_desk
-from actions.filing import file_report
+from actions.filing import add_to_ticket, open_ticket
 from actions.report_slots import (  # noqa: F401 (the form's names, as before)
     CATEGORY_BY_INTENT,
     FORM_SLOTS,
@@ -22,11 +19,7 @@ from actions.report_slots import (  # noqa: F401 (the form's names, as before)
     reset_form_slots,
 )
 from bot import fields
-from bot.desk import TicketDetail
-from bot.i18n import lang
-from bot.logs import log_event
 
-logger = logging.getLogger(__name__)
 MAX_TX_ID_ATTEMPTS = 3
 # Words that join transfer details in an answer ("250 USDT on TRC20", "0,5 btc via erc20").
 _JOINERS = frozenset({"on", "via", "over", "in", "of", "på", "över", "i", "av", "med", "with"})
@@ -37,13 +30,6 @@ _NETWORK_NAMES = re.compile(
     "|".join(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])"
              for name in sorted(fields.NETWORK_ANSWERS, key=len, reverse=True))
 )
-
-
-def _already_on(ticket: TicketDetail, said: str) -> bool:
-    """Whether `said` (as a report keeps it) is word for word in one of the ticket's reports."""
-    same = " ".join(said.casefold().split())
-    return any(isinstance(value, str) and " ".join(value.casefold().split()) == same
-               for report in ticket.reports for value in report.fields.values())
 
 
 def names_only_transfer_details(text: str) -> bool:
@@ -80,25 +66,11 @@ class ActionStartReport(Action):
             dispatcher.utter_message(response="utter_not_suspended")
             return events  # no category: the form has nothing to ask and files nothing
 
-        text = tracker.latest_message.get("text") or ""
-        if (ticket := self._open_ticket(tracker.sender_id, category)) is not None:
+        if (ticket := open_ticket(tracker.sender_id, category=category)) is not None:
             # Told again while its ticket is open ("my deposit is STILL missing!!"): the
-            # message goes to that ticket at once instead of the same questions again;
-            # the very same words (a double click, a resend) are not added twice.
-            said = fields.clip(text, 2000)
-            if _already_on(ticket, said):
-                dispatcher.utter_message(response="utter_report_already_there",
-                                         ticket=ticket.ticket.reference)
-                return events
-            return events + file_report(dispatcher, tracker, {
-                "category": category,
-                "fields": {**{slot: value for slot, value in fields.prefill(text).items()
-                              if slot in REQUIRED_SLOTS[category]},
-                           "description": said,
-                           "language": lang(tracker.get_slot("language"))},
-                "key": f"{tracker.sender_id}:more:"
-                       f"{tracker.latest_message.get('message_id') or uuid.uuid4().hex}",
-            })
+            # message goes to that ticket at once instead of the same questions again.
+            return events + add_to_ticket(dispatcher, tracker, ticket)
+        text = tracker.latest_message.get("text") or ""
         dispatcher.utter_message(response=f"utter_report_advice_{category}")
         events += [
             SlotSet("report_category", category),
@@ -108,19 +80,6 @@ class ActionStartReport(Action):
             if slot in REQUIRED_SLOTS[category]:
                 events.append(SlotSet(slot, value))
         return events
-
-    @staticmethod
-    def _open_ticket(user: str, category: str) -> TicketDetail | None:
-        try:
-            desk = get_desk()
-            ticket = next((t for t in desk.tickets_for_user(user)
-                           if t.category == category and t.status != "resolved"), None)
-            return desk.get_ticket(ticket.id) if ticket is not None else None
-        except SQLAlchemyError as error:
-            # The form runs as usual; filing at its end meets the same open ticket.
-            log_event(logger, "open_ticket_lookup_failed", logging.WARNING, user=user,
-                      error=type(error).__name__)
-            return None
 
 
 class ValidateReportForm(FormValidationAction):

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from actions import report_form
+from actions import filing
 from actions.report_form import (
     MAX_TX_ID_ATTEMPTS,
     REQUIRED_SLOTS,
@@ -215,7 +215,7 @@ def test_without_the_desk_the_form_starts_as_usual(monkeypatch):
     def down():
         raise OperationalError("select", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(report_form, "get_desk", down)
+    monkeypatch.setattr(filing, "get_desk", down)
     events, messages = run(ActionStartReport(), tracker("my deposit is missing",
                                                         "report_missing_deposit"))
     assert responses(messages) == ["utter_report_advice_missing_deposit"]
