@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from tests.support.live import chat_url, supportbot
+from tests.support.live import chat_url, supportbot, tickets
 from tests.support.tools import run_tool
 
 USER = "acct-web-77"
@@ -33,7 +33,7 @@ def test_chat_page_shows_notice_files_appeal_and_receives_decision_live(
     chat_page.click("#send button")
     chat_page.wait_for_selector("li.bot >> text=Your ticket number is SB-")
 
-    [ticket] = json.loads(supportbot(stack, "status", USER, "--json"))["tickets"]
+    [ticket] = tickets(stack, USER)
     supportbot(stack, "queue", "resolve", ticket["reference"], "--outcome", "lifted",
                "--note", "credible", "--agent", "lena")
     # Pushed by the server: no reload, no message from the user.
@@ -63,7 +63,7 @@ def test_agent_lifts_in_the_console_and_the_users_page_shows_it(stack, chat_page
     agent.get_by_label("Name").fill("maja")
     agent.get_by_label("Password").fill("correct horse battery")
     agent.get_by_role("button", name="Sign in").click()
-    [ticket] = json.loads(supportbot(stack, "status", user, "--json"))["tickets"]
+    [ticket] = tickets(stack, user)
     agent.goto(f"http://localhost:{stack.console_port}/tickets/{ticket['reference']}")
     agent.get_by_role("button", name="Claim").click()
     agent.get_by_label("Lift the suspension").check()

@@ -3,14 +3,7 @@ yesterday around 9pm", "BTC") goes to that ticket, rude or not, in English and S
 
 from __future__ import annotations
 
-import json
-
-from tests.support.live import say, supportbot
-
-
-def _ticket(stack, user: str) -> dict:
-    [ticket] = json.loads(supportbot(stack, "status", user, "--json"))["tickets"]
-    return ticket
+from tests.support.live import say, supportbot, tickets
 
 
 def test_details_after_an_impersonation_report_are_added_to_its_ticket(stack):
@@ -23,7 +16,7 @@ def test_details_after_an_impersonation_report_are_added_to_its_ticket(stack):
     added = say(stack, user, "it was yesterday around 9pm")
     assert any("added that to your ticket SB-" in r for r in added), added
     assert not any("Here's what I can help with" in r for r in added), added
-    ticket = _ticket(stack, user)
+    [ticket] = tickets(stack, user)
     assert (ticket["report_count"], ticket["fields"]["description"]) == (
         2, "it was yesterday around 9pm")
 
@@ -36,5 +29,5 @@ def test_uppgifter_efter_anmalan_laggs_till_arendet(stack):
     assert any("SB-" in r for r in filed), filed
     added = say(stack, user, "det var runt kl 3 i natt")
     assert any("lagt till det i ditt ärende SB-" in r for r in added), added
-    ticket = _ticket(stack, user)
+    [ticket] = tickets(stack, user)
     assert (ticket["report_count"], ticket["fields"]["incident_time"]) == (2, "runt kl 3 i natt")

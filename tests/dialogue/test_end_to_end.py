@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from tests.support.live import say, supportbot
+from tests.support.live import say, supportbot, tickets
 
 USER = "acct-se-4711"
 
@@ -53,8 +53,9 @@ def test_conversation_survives_a_rasa_restart_mid_form(stack):
     assert any("When did it happen" in r for r in asked)  # the form went on where it was
     filed = say(stack, user, "this morning at 8")
     assert any("SB-" in r for r in filed)
-    tickets = json.loads(supportbot(stack, "status", user, "--json"))["tickets"]
-    assert [(t["category"], t["fields"]["amount"], t["fields"]["network"]) for t in tickets] == [
+    filed_tickets = tickets(stack, user)
+    assert [(t["category"], t["fields"]["amount"], t["fields"]["network"])
+            for t in filed_tickets] == [
         ("missing_deposit", "120", "TRC20")]
 
 
@@ -72,7 +73,7 @@ def test_agent_decision_reaches_the_user_once(stack):
     say(stack, user, "I want to appeal my suspension")
     filed = say(stack, user, "my brother wrote those messages on my laptop")
     assert any("SB-" in r for r in filed)
-    [ticket] = json.loads(supportbot(stack, "status", user, "--json"))["tickets"]
+    [ticket] = tickets(stack, user)
 
     out = supportbot(stack, "queue", "resolve", ticket["reference"], "--outcome", "lifted",
                      "--note", "credible", "--agent", "lena")

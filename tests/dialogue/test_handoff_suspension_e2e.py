@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import urllib.request
 
-from tests.support.live import say, supportbot
+from tests.support.live import say, supportbot, tickets
 
 
 def _tracker_events(stack, sender: str) -> list[dict]:
@@ -20,7 +20,7 @@ def _tracker_events(stack, sender: str) -> list[dict]:
 def test_request_for_staff_is_closed_by_a_suspension_in_any_letter_case(stack):
     filed = say(stack, "Acct-Case-77", "I want to talk to a human")
     assert any("SB-" in r for r in filed), filed
-    [ticket] = json.loads(supportbot(stack, "status", "acct-case-77", "--json"))["tickets"]
+    [ticket] = tickets(stack, "acct-case-77")
     assert (ticket["category"], ticket["status"]) == ("human_handoff", "open")
 
     supportbot(stack, "suspend", "ACCT-CASE-77", "--hours", "24", "--reason",

@@ -3,13 +3,7 @@ what happened are taken from it, in English and Swedish, rude or not."""
 
 from __future__ import annotations
 
-import json
-
-from tests.support.live import say, supportbot
-
-
-def _tickets(stack, user: str) -> list[dict]:
-    return json.loads(supportbot(stack, "status", user, "--json"))["tickets"]
+from tests.support.live import say, supportbot, tickets
 
 
 def test_a_long_angry_hacked_account_report_is_filed_in_one_turn(stack):
@@ -21,7 +15,7 @@ def test_a_long_angry_hacked_account_report_is_filed_in_one_turn(stack):
         "did. Now my balance shows 0. You people are useless and I will sue you."))
     assert any("Disable account" in r for r in replies), replies  # the advice first
     assert any("SB-" in r and "urgent" in r for r in replies), replies
-    [ticket] = _tickets(stack, user)
+    [ticket] = tickets(stack, user)
     assert ticket["fields"]["incident_time"] == "Yesterday"
     assert "2fa was reset" in ticket["fields"]["description"]
 
@@ -34,7 +28,7 @@ def test_en_saknad_insattning_fragar_inte_efter_tiden_igen(stack):
     assert any("transaktions" in r.lower() for r in asked), asked  # the tx id, not the time
     filed = say(stack, user, "har den inte")
     assert any("SB-" in r for r in filed), filed
-    [ticket] = _tickets(stack, user)
+    [ticket] = tickets(stack, user)
     assert ticket["fields"]["incident_time"] == "för tre timmar sedan"
 
 
@@ -47,7 +41,7 @@ def test_en_swishinsattning_fragar_inte_efter_natverk_eller_tx_hash(stack):
     assert any("SB-" in r for r in replies), replies
     questions = ("Vilken kryptovaluta", "Vilket nätverk", "Vad är transaktions-id")
     assert not any(q in r for q in questions for r in replies), replies
-    [ticket] = _tickets(stack, user)
+    [ticket] = tickets(stack, user)
     assert (ticket["category"], ticket["fields"]["asset"], ticket["fields"]["network"],
             ticket["fields"]["amount"]) == ("missing_deposit", "SEK", "Swish", "8000")
 
@@ -61,7 +55,7 @@ def test_a_card_top_up_named_as_the_coin_skips_network_and_tx_id(stack):
     assert any("When did it happen" in r for r in next_question), next_question
     filed = say(stack, user, "this morning")
     assert any("SB-" in r for r in filed), filed
-    [ticket] = _tickets(stack, user)
+    [ticket] = tickets(stack, user)
     assert (ticket["fields"]["asset"], ticket["fields"]["network"], ticket["fields"]["amount"],
             ticket["fields"]["tx_id"]) == ("EUR", "card", "50", "not provided")
 
@@ -75,5 +69,5 @@ def test_a_case_told_again_goes_to_its_open_ticket_without_the_questions(stack):
     again = say(stack, user, "THEY ARE STILL IN MY ACCOUNT, someone hacked it, do something!!")
     assert any("already have an open ticket" in r for r in again), again
     assert not any("When did it happen" in r for r in again), again
-    [ticket] = _tickets(stack, user)
+    [ticket] = tickets(stack, user)
     assert ticket["category"] == "account_hacked"

@@ -3,13 +3,7 @@ it is (with what is missing marked), an appeal is cancelled, in English and Swed
 
 from __future__ import annotations
 
-import json
-
-from tests.support.live import say, supportbot
-
-
-def _tickets(stack, user: str) -> list[dict]:
-    return json.loads(supportbot(stack, "status", user, "--json"))["tickets"]
+from tests.support.live import say, supportbot, tickets
 
 
 def test_an_angry_stop_in_a_hacked_account_report_files_it_on_yes(stack):
@@ -18,11 +12,11 @@ def test_an_angry_stop_in_a_hacked_account_report_files_it_on_yes(stack):
     say(stack, user, "you useless crooks, someone got into my account and changed my email")
     offered = say(stack, user, "stop asking stupid questions")
     assert any("isn't filed yet" in r and "hacked" in r for r in offered), offered
-    assert _tickets(stack, user) == []
+    assert tickets(stack, user) == []
     filed = say(stack, user, "yes")
     assert any("SB-" in r and "urgent" in r for r in filed), filed
     assert not any("not sure I understood" in r for r in filed), filed  # nothing after it
-    [ticket] = _tickets(stack, user)
+    [ticket] = tickets(stack, user)
     assert ticket["category"] == "account_hacked"
     assert ticket["fields"]["incident_time"] == "not provided"
 
@@ -36,10 +30,10 @@ def test_svenska_nej_slapper_det_stoppade_arendet(stack):
     dropped = say(stack, user, "nej")
     assert any("Inget har skickats" in r for r in dropped), dropped
     assert len(dropped) == 1, dropped
-    assert _tickets(stack, user) == []
+    assert tickets(stack, user) == []
     # The next report starts clean: no offer is left over.
     say(stack, user, "hej")
-    assert _tickets(stack, user) == []
+    assert tickets(stack, user) == []
 
 
 def test_a_stopped_appeal_is_cancelled_without_an_offer(stack):

@@ -43,3 +43,8 @@ def supportbot(stack: Stack, *args: str) -> str:
     result = run_tool("supportbot", "--db", stack.db, *args, timeout=60, env=stack.env)
     assert result.returncode == 0, result.stderr
     return result.stdout
+
+
+def tickets(stack: Stack, user: str) -> list[dict]:
+    """The user's tickets as `supportbot status --json` lists them, newest first."""
+    return json.loads(supportbot(stack, "status", user, "--json"))["tickets"]
