@@ -100,7 +100,11 @@ class LinearTextModel:
         labels: Sequence[str],
         settings: LinearSettings,
         patterns: Mapping[str, Sequence[str]] | None = None,
+        start: LinearTextModel | None = None,
     ) -> LinearTextModel:
+        """`start`: an earlier model of the same kind whose weights the solver starts from
+        (`make train-quick` after a few examples were added): the same optimum, reached in
+        fewer iterations."""
         if len(set(labels)) < 2:
             raise ValueError("a classifier needs examples of at least two labels")
         vectorizers = _vectorizers(settings)
@@ -108,9 +112,44 @@ class LinearTextModel:
         blocks = [v.fit_transform(texts) for v in vectorizers]
         features = sp.hstack([*blocks, cues.transform(texts)]).tocsr()
         clf = _classifier(settings)
+        if start is not None and (warm := start.weights_for(
+                sorted(set(labels)), vectorizers, cues, features.shape[1])) is not None:
+            clf.set_params(warm_start=True)
+            clf.coef_, clf.intercept_ = warm
         clf.fit(features, list(labels))
         return cls(settings, vectorizers, cues, [str(label) for label in clf.classes_],
                    clf.coef_.astype(np.float32), clf.intercept_.astype(np.float32))
+
+    def weights_for(
+        self, labels: Sequence[str], vectorizers: Sequence[TfidfVectorizer], cues: RegexCues,
+        width: int,
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """This model's weights laid out for another vocabulary and label set: a feature or
+        label this model does not know starts at 0. None for a binary model (one row)."""
+        if len(labels) < 3 or len(self.labels) < 3:
+            return None
+        rows = {label: i for i, label in enumerate(self.labels)}
+        coef = np.zeros((len(labels), width), dtype=np.float64)
+        intercept = np.zeros(len(labels), dtype=np.float64)
+        new_cols: list[int] = []
+        old_cols: list[int] = []
+        new_offset = old_offset = 0
+        old_vocabularies = [v.vocabulary_ for v in self.vectorizers]
+        old_vocabularies.append({name: i for i, name in enumerate(self.cues.patterns)})
+        new_vocabularies = [v.vocabulary_ for v in vectorizers]
+        new_vocabularies.append({name: i for i, name in enumerate(cues.patterns)})
+        for new, old in zip(new_vocabularies, old_vocabularies, strict=True):
+            for term, i in new.items():
+                if (j := old.get(term)) is not None:
+                    new_cols.append(new_offset + i)
+                    old_cols.append(old_offset + j)
+            new_offset += len(new)
+            old_offset += len(old)
+        for row, label in enumerate(labels):
+            if (old_row := rows.get(label)) is not None:
+                coef[row, new_cols] = self.coef[old_row, old_cols]
+                intercept[row] = self.intercept[old_row]
+        return coef, intercept
 
     def features(self, texts: Sequence[str]) -> sp.csr_matrix:
         blocks = [v.transform(texts) for v in self.vectorizers]

@@ -98,8 +98,10 @@ class LinearComponent(GraphComponent):
             char_ngrams=tuple(self.config["char_ngrams"]),
             char_min_df=int(self.config["char_min_df"]),
         )
+        # A model here before training was loaded from the previous model: Rasa is
+        # finetuning (`make train-quick`), and the solver starts from its weights.
         self.model = LinearTextModel.fit([self.prepare(t) for t in texts], labels, settings,
-                                         regex_patterns(training_data))
+                                         regex_patterns(training_data), start=self.model)
         with self._model_storage.write_to(self._resource) as folder:
             self.model.save(folder)
         return self._resource

@@ -77,3 +77,35 @@ def test_no_word_or_nothing_seen_gives_no_ranking(text: str) -> None:
     # The intercepts alone would name a label for a message the model knows nothing of.
     model = LinearTextModel.fit(TEXTS, LABELS, SETTINGS)
     assert model.ranking(text) == []
+
+
+def test_starting_from_an_earlier_model_reaches_the_same_model() -> None:
+    # `make train-quick`: an example (and a label) added to what the earlier model saw.
+    cue = {"cue": [r"(?i)\bhacked\b"]}
+    earlier = LinearTextModel.fit(TEXTS, LABELS, SETTINGS, cue)
+    texts = [*TEXTS, "is my chat ban over", "when does the suspension end"]
+    labels = [*LABELS, "suspension", "suspension"]
+    tight = LinearSettings(c=10, char_min_df=1, tol=1e-6)
+    cold = LinearTextModel.fit(texts, labels, tight, cue)
+    warm = LinearTextModel.fit(texts, labels, tight, cue, start=earlier)
+    assert warm.labels == cold.labels
+    np.testing.assert_allclose(warm.probabilities(texts), cold.probabilities(texts), atol=1e-4)
+
+
+def test_an_earlier_models_weights_follow_the_features_by_name() -> None:
+    earlier = LinearTextModel.fit(TEXTS, LABELS, SETTINGS, {"cue": [r"(?i)\bhacked\b"]})
+    later = LinearTextModel.fit(["hacked", "phishing mail", "deposit"],
+                                ["hacked", "phishing", "deposit"], SETTINGS,
+                                {"cue": [r"(?i)\bhacked\b"]})
+    coef, intercept = earlier.weights_for(later.labels, later.vectorizers, later.cues,
+                                          later.coef.shape[1])
+    words = later.vectorizers[0].vocabulary_
+    old_words = earlier.vectorizers[0].vocabulary_
+    row, old_row = later.labels.index("hacked"), earlier.labels.index("hacked")
+    assert coef[row, words["hacked"]] == pytest.approx(
+        earlier.coef[old_row, old_words["hacked"]])
+    assert coef[:, words["phishing"]].tolist() == [0.0, 0.0, 0.0]  # a word it never saw
+    assert coef[later.labels.index("phishing")].tolist() == [0.0] * coef.shape[1]
+    assert intercept[row] == pytest.approx(earlier.intercept[old_row])
+    cue_column = coef.shape[1] - 1
+    assert coef[row, cue_column] == pytest.approx(earlier.coef[old_row, -1])
