@@ -161,7 +161,10 @@ class ValidateReportForm(FormValidationAction):
             dispatcher.utter_message(response="utter_tx_id_skipped")
             return {"tx_id": fields.NOT_PROVIDED, "tx_id_attempts": attempts}
         dispatcher.utter_message(response="utter_invalid_tx_id")
-        return {"tx_id": None, "tx_id_attempts": attempts}
+        found: Dict[str, Any] = {"tx_id": None, "tx_id_attempts": attempts}
+        if fields.find_time(text) and not tracker.get_slot("incident_time"):
+            found["incident_time"] = fields.clip(text, 200)  # "igår": the next question's
+        return found
 
     def validate_incident_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

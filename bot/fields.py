@@ -107,7 +107,11 @@ _NO_ANSWER = re.compile(
     r"\b(i )?(do ?n[o']?t|dont|don't) (have|know)|\bno idea\b|\bnot sure\b|\bskip\b|\bn/?a\b"
     r"|\bunknown\b|\bdunno\b|\bidk\b|\bno clue\b|\bvet ej\b|\bvete fan\b|\bvet int\b"
     r"|\bhar (?:(?:det|den|dem|de) )?inte\b|\bvet inte\b|\bingen aning\b|\bhoppa över\b"
-    r"|\bhar ingen\b|^\s*(no|nope|nej|none|inget|ingen)\s*[.!]*\s*$",
+    r"|\bhar (?:ingen|inget|inga)\b|\binget (?:tx|id|hash)|\bfinns (?:inget|ingen)\b"
+    r"|\bhittar (?:(?:det|den) )?inte\b|\bkan inte hitta\b"
+    r"|\bhave no\b|\bhaven'?t got\b|\bno (?:tx|hash|transaction)|\bcan'?t find\b"
+    r"|\bcannot find\b"
+    r"|^\s*(no|nope|nej|none|inget|ingen)\s*[.!]*\s*$",
     re.IGNORECASE,
 )
 

@@ -34,7 +34,9 @@ def test_chain_names_count_as_network_answers_only_when_asked():
 
 
 @pytest.mark.parametrize("text", [
-    "I don't have it", "dont know", "har inte", "har den inte", "vet inte", "nej"])
+    "I don't have it", "dont know", "har inte", "har den inte", "vet inte", "nej",
+    "jag har inget tx id, det är ju ni som har det", "hittar den inte", "i have no hash",
+    "can't find it anywhere", "haven't got one"])
 def test_no_answer(text):
     assert fields.is_no_answer(text)
 

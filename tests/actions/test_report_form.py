@@ -110,6 +110,21 @@ def test_user_without_tx_id_can_skip_it_in_swedish():
     assert responses(messages) == ["utter_tx_id_skipped"]
 
 
+def test_a_time_given_as_the_tx_id_is_kept_as_the_time():
+    events, messages = _validate("tx_id", "igår")
+    slots = slot_events(events)
+    assert (slots["tx_id"], slots["incident_time"]) == (None, "igår")
+    assert responses(messages) == ["utter_invalid_tx_id"]
+    events, _ = _validate("tx_id", "igår", incident_time="i morse")
+    assert "incident_time" not in slot_events(events)  # the time said before stays
+
+
+def test_a_rude_no_to_the_tx_id_skips_it():
+    events, messages = _validate("tx_id", "jag har inget tx id, det är ju ni som har det")
+    assert slot_events(events)["tx_id"] == "not provided"
+    assert responses(messages) == ["utter_tx_id_skipped"]
+
+
 def test_form_completes_when_category_slots_are_filled():
     filled = {"asset": "BTC", "network": "Bitcoin", "amount": "0.1", "tx_id": TX}
     events, _ = _validate("incident_time", "yesterday 14:00", **filled)
