@@ -21,6 +21,7 @@ domain offers them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -44,20 +45,28 @@ MIN_CONFIDENCE = 0.2
 CLARIFYING = frozenset({"utter_ask_funds_gone", "utter_ask_which_case", "utter_ask_is_it_case"})
 
 
+def previous_reply(events: Iterable[Dict[str, Any]]) -> list[Dict[str, Any]]:
+    """The bot events of the reply to the previous user message, in order: what the bot
+    said just before the latest user message."""
+    reply: list[Dict[str, Any]] = []
+    seen_latest = False
+    for event in reversed(list(events)):
+        if event.get("event") == "user":
+            if seen_latest:
+                break
+            seen_latest = True
+        elif event.get("event") == "bot" and seen_latest:
+            reply.append(event)
+    return reply[::-1]
+
+
 def unanswered_question(events: List[Dict[str, Any]]) -> list[dict[str, Any]]:
     """The buttons of a clarifying question the bot asked just before the latest user
     message; empty when its last words were anything else."""
-    seen_latest = False
-    for event in reversed(events):
-        if event.get("event") == "user":
-            if seen_latest:
-                return []
-            seen_latest = True
-        elif event.get("event") == "bot" and seen_latest:
-            asked = (event.get("metadata") or {}).get("utter_action")
-            return list((event.get("data") or {}).get("buttons") or []) if (
-                asked in CLARIFYING) else []
-    return []
+    reply = previous_reply(events)
+    if not reply or (reply[-1].get("metadata") or {}).get("utter_action") not in CLARIFYING:
+        return []
+    return list((reply[-1].get("data") or {}).get("buttons") or [])
 
 
 def candidates(parse_data: Dict[str, Any]) -> list[tuple[str, float]]:

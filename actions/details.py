@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.clarify import ActionClarify
+from actions.clarify import ActionClarify, previous_reply
 from actions.filing import add_to_ticket, open_ticket
 
 # The replies that name a ticket the bot has just filed or added to (their metadata
@@ -29,16 +29,10 @@ TICKET_TOLD = frozenset({
 
 def ticket_just_told(events: Iterable[Dict[str, Any]]) -> str | None:
     """The ticket the bot's reply to the previous user message filed or added to."""
-    users = 0
-    for event in reversed(list(events)):
-        if event.get("event") == "user":
-            users += 1
-            if users == 2:
-                return None
-        elif users == 1 and event.get("event") == "bot":
-            metadata = event.get("metadata") or {}
-            if metadata.get("utter_action") in TICKET_TOLD and metadata.get("ticket"):
-                return str(metadata["ticket"])
+    for event in previous_reply(events):
+        metadata = event.get("metadata") or {}
+        if metadata.get("utter_action") in TICKET_TOLD and metadata.get("ticket"):
+            return str(metadata["ticket"])
     return None
 
 
