@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.desk import get_desk
-from actions.report_slots import REQUIRED_SLOTS, reset_form_slots
+from actions.report_slots import REQUIRED_SLOTS, prefilled, reset_form_slots
 from bot import fields
 from bot.desk import FiledReport, TicketDetail
 from bot.fields import NOT_PROVIDED
@@ -101,9 +101,7 @@ def add_to_ticket(
     category = ticket.ticket.category
     return file_report(dispatcher, tracker, {
         "category": category,
-        "fields": {**{slot: value for slot, value in fields.prefill(text).items()
-                      if slot in REQUIRED_SLOTS[category]},
-                   "description": said,
+        "fields": {**prefilled(category, text), "description": said,
                    "language": lang(tracker.get_slot("language"))},
         "key": f"{tracker.sender_id}:more:"
                f"{tracker.latest_message.get('message_id') or uuid.uuid4().hex}",

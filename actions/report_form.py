@@ -16,6 +16,7 @@ from actions.report_slots import (  # noqa: F401 (the form's names, as before)
     CATEGORY_BY_INTENT,
     FORM_SLOTS,
     REQUIRED_SLOTS,
+    prefilled,
     reset_form_slots,
 )
 from bot import fields
@@ -47,6 +48,14 @@ def names_only_transfer_details(text: str) -> bool:
     return named
 
 
+def _time_said_early(text: str, tracker: Tracker) -> Dict[str, Any]:
+    """An answer that says when ("yesterday evening", "igår") given to an earlier question
+    of the form answers its last one: kept as the time unless the time is known already."""
+    if fields.find_time(text) and not tracker.get_slot("incident_time"):
+        return {"incident_time": fields.clip(text, 200)}
+    return {}
+
+
 class ActionStartReport(Action):
     """Gives the advice that fits the case and prepares the form for its category; a case
     whose ticket is still open gets the message added to that ticket instead."""
@@ -76,9 +85,7 @@ class ActionStartReport(Action):
             SlotSet("report_category", category),
             SlotSet("report_id", uuid.uuid4().hex),
         ]
-        for slot, value in fields.prefill(text).items():
-            if slot in REQUIRED_SLOTS[category]:
-                events.append(SlotSet(slot, value))
+        events += [SlotSet(slot, value) for slot, value in prefilled(category, text).items()]
         return events
 
 
@@ -126,13 +133,10 @@ class ValidateReportForm(FormValidationAction):
             return {"network": network}
         if fiat := fields.fiat_details(text):
             return {"network": fiat["network"], "tx_id": fiat["tx_id"]}
+        if early := _time_said_early(text, tracker):
+            return {"network": fields.NOT_PROVIDED, **early}
         if fields.find_time(text):
-            # "yesterday evening" answers the form's last question, not this one: kept as
-            # the time (unless it was given already) and the network left unsaid.
-            found = {"network": fields.NOT_PROVIDED}
-            if not tracker.get_slot("incident_time"):
-                found["incident_time"] = fields.clip(text, 200)
-            return found
+            return {"network": fields.NOT_PROVIDED}  # a time, and the time is known
         return {"network": fields.clip(text, 40)}
 
     def validate_amount(
@@ -161,10 +165,7 @@ class ValidateReportForm(FormValidationAction):
             dispatcher.utter_message(response="utter_tx_id_skipped")
             return {"tx_id": fields.NOT_PROVIDED, "tx_id_attempts": attempts}
         dispatcher.utter_message(response="utter_invalid_tx_id")
-        found: Dict[str, Any] = {"tx_id": None, "tx_id_attempts": attempts}
-        if fields.find_time(text) and not tracker.get_slot("incident_time"):
-            found["incident_time"] = fields.clip(text, 200)  # "igår": the next question's
-        return found
+        return {"tx_id": None, "tx_id_attempts": attempts, **_time_said_early(text, tracker)}
 
     def validate_incident_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -10,6 +10,8 @@ from typing import Dict, List
 
 from rasa_sdk.events import EventType, SlotSet
 
+from bot import fields
+
 CATEGORY_BY_INTENT = {
     "report_account_hacked": "account_hacked",
     "report_missing_withdrawal": "missing_withdrawal",
@@ -27,6 +29,12 @@ REQUIRED_SLOTS: Dict[str, List[str]] = {
     "wrongful_suspension": ["description"],
 }
 FORM_SLOTS = ("asset", "network", "amount", "tx_id", "incident_time", "description")
+
+
+def prefilled(category: str, text: str) -> Dict[str, str]:
+    """The details `text` gives unasked that a report of `category` collects."""
+    return {slot: value for slot, value in fields.prefill(text).items()
+            if slot in REQUIRED_SLOTS[category]}
 
 
 def reset_form_slots() -> List[EventType]:
